@@ -1,0 +1,88 @@
+"""Database triggers for the rules that span two tables, which a CHECK constraint cannot see.
+
+A progress report's value must fit its target's measure: a number or percentage has a value
+(a percentage within 0-100) and is never "reached"; a qualitative milestone has no value.
+The triggers are (re)installed after every migrate, because SQLite drops a table's triggers
+when a migration rebuilds the table.
+"""
+
+from django.db import connections
+
+MESSAGE = "progress report does not fit the measure of its target"
+
+# A report row r that does not fit the measure m of its target.
+MISFIT = """(
+    ({m} = 'milestone' AND {r}.value IS NOT NULL)
+    OR ({m} <> 'milestone' AND ({r}.value IS NULL OR {r}.milestone_reached))
+    OR ({m} = 'percentage' AND ({r}.value < 0 OR {r}.value > 100))
+)"""
+
+SQLITE = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_report_fits_target_insert
+    BEFORE INSERT ON initiatives_progressreport
+    WHEN EXISTS (SELECT 1 FROM initiatives_target t WHERE t.id = NEW.target_id
+                 AND {MISFIT.format(m="t.measure", r="NEW")})
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_report_fits_target_update
+    BEFORE UPDATE OF target_id, value, milestone_reached ON initiatives_progressreport
+    WHEN EXISTS (SELECT 1 FROM initiatives_target t WHERE t.id = NEW.target_id
+                 AND {MISFIT.format(m="t.measure", r="NEW")})
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_target_fits_reports
+    BEFORE UPDATE OF measure ON initiatives_target
+    WHEN EXISTS (SELECT 1 FROM initiatives_progressreport r WHERE r.target_id = NEW.id
+                 AND {MISFIT.format(m="NEW.measure", r="r")})
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    """,
+]
+
+POSTGRESQL = [
+    f"""
+    CREATE OR REPLACE FUNCTION initiatives_report_fits_target() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM initiatives_target t WHERE t.id = NEW.target_id
+                   AND {MISFIT.format(m="t.measure", r="NEW")}) THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE TRIGGER initiatives_report_fits_target
+    BEFORE INSERT OR UPDATE OF target_id, value, milestone_reached
+    ON initiatives_progressreport
+    FOR EACH ROW EXECUTE FUNCTION initiatives_report_fits_target()
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION initiatives_target_fits_reports() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM initiatives_progressreport r WHERE r.target_id = NEW.id
+                   AND {MISFIT.format(m="NEW.measure", r="r")}) THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE TRIGGER initiatives_target_fits_reports
+    BEFORE UPDATE OF measure ON initiatives_target
+    FOR EACH ROW EXECUTE FUNCTION initiatives_target_fits_reports()
+    """,
+]
+
+STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
+
+
+def install_triggers(using="default", **kwargs):
+    connection = connections[using]
+    tables = connection.introspection.table_names()
+    if not {"initiatives_target", "initiatives_progressreport"} <= set(tables):
+        return
+    with connection.cursor() as cursor:
+        for statement in STATEMENTS.get(connection.vendor, []):
+            cursor.execute(statement)

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    PROVINCE = "province", _("Province")
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DELAYED = "delayed", _("Delayed")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Schedule(models.IntegerChoices):
+    """Where an item stands against the time elapsed; unknown is NULL."""
+
+    OVERDUE = -2, _("Overdue")
+    BEHIND = -1, _("Behind schedule")
+    ON_SCHEDULE = 0, _("On schedule")
+    AHEAD = 1, _("Ahead of schedule")
+
+    __empty__ = _("Unknown")
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO = "co", _("Co-responsible")
+
+
+class Measure(models.TextChoices):
+    NUMBER = "number", _("Number")
+    PERCENTAGE = "percentage", _("Percentage")
+    MILESTONE = "milestone", _("Qualitative milestone")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Qualifier(models.TextChoices):
+    """How a published figure was worded: "over 7,600 km", "nearly 1,000 projects"."""
+
+    EXACT = "", _("Exactly")
+    OVER = "over", _("Over")
+    NEARLY = "nearly", _("Nearly")
+    ABOUT = "about", _("About")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")

@@ -1,0 +1,178 @@
+"""SQL expressions for derived figures: target progress, item roll-up, schedule position.
+
+They are computed in the database so that lists can be filtered and sorted by them, and so a
+page costs a fixed number of queries whatever the number of rows. Nothing here is stored.
+
+- A target's progress is where its latest approved region-wide report stands between baseline
+  and target, as a percentage clamped to 0-100. The direction is carried by the signs: a target
+  below its baseline (lower is better) gives a positive ratio when the value falls. Without a
+  baseline, a "higher" target counts from zero and a "lower" one is met or not. A qualitative
+  milestone is 0 until a report marks it reached, then 100. A target with no target value (a
+  monitored indicator) has no progress.
+- An item's progress is the mean of its own targets' progress and, for projects and
+  initiatives, of their tasks' progress; unknown figures are left out of the mean.
+- The schedule position compares progress (100 for a completed item) with the share of time
+  elapsed between start and due date: ahead or behind by more than SCHEDULE_TOLERANCE
+  percentage points, on schedule within it; overdue once the due date has passed without
+  completion; unknown (NULL) without dates or progress, and for cancelled items.
+"""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+)
+
+from .choices import Direction, Measure, Schedule, Status
+
+SCHEDULE_TOLERANCE = 10  # percentage points either side of the expected progress
+
+
+class SQLSum(Func):
+    """SUM over the rows of a subquery without GROUP BY (Django's Sum would add one)."""
+
+    function = "SUM"
+    output_field = FloatField()
+
+
+class SQLAvg(Func):
+    function = "AVG"
+    output_field = FloatField()
+
+
+class SQLCount(Func):
+    function = "COUNT"
+    output_field = IntegerField()
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _float(expression):
+    return Cast(expression, FloatField())
+
+
+def report_ratio():
+    """Ratio of a report's value between its target's baseline (0) and target (1).
+
+    Evaluated inside a ProgressReport subquery whose outer query is the Target.
+    """
+    value = _float(F("value"))
+    baseline = _float(OuterRef("baseline_value"))
+    target = _float(OuterRef("target_value"))
+    return Case(
+        When(
+            Exact(OuterRef("measure"), Measure.MILESTONE),
+            then=Case(When(milestone_reached=True, then=Value(1.0)), default=Value(0.0)),
+        ),
+        When(IsNull(OuterRef("target_value"), True), then=Value(None)),
+        When(IsNull(OuterRef("baseline_value"), False), then=(value - baseline) / (target - baseline)),
+        When(Exact(OuterRef("direction"), Direction.HIGHER), then=value / target),
+        When(LessThanOrEqual(F("value"), OuterRef("target_value")), then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def report_percent():
+    ratio = report_ratio()
+    return Case(
+        When(IsNull(ratio, True), then=Value(None)),
+        When(LessThanOrEqual(ratio, 0), then=Value(0.0)),
+        When(GreaterThan(ratio, 1), then=Value(100.0)),
+        default=ratio * Value(100.0),
+        output_field=FloatField(),
+    )
+
+
+def report_exceeded():
+    """Whether a report's value is strictly beyond its target, in the target's direction."""
+    return Case(
+        When(
+            Exact(OuterRef("measure"), Measure.MILESTONE) | IsNull(OuterRef("target_value"), True),
+            then=Value(False),
+        ),
+        When(
+            Exact(OuterRef("direction"), Direction.HIGHER),
+            then=GreaterThan(F("value"), OuterRef("target_value")),
+        ),
+        default=LessThan(F("value"), OuterRef("target_value")),
+        output_field=BooleanField(),
+    )
+
+
+def rolled_up_progress(own_sum, own_count, task_sum, task_count):
+    """Mean over own targets and tasks, each counted once; NULL when none is known."""
+    return (Coalesce(own_sum, Value(0.0)) + Coalesce(task_sum, Value(0.0))) / NullIf(
+        Coalesce(own_count, Value(0)) + Coalesce(task_count, Value(0)), Value(0)
+    )
+
+
+def schedule_position(progress, today):
+    """The Schedule value of an item, from its progress expression and today's date.
+
+    `progress` appears once in the SQL (the heavy part); the bucket ahead / on schedule /
+    behind is sign(floor((progress - expected + tolerance) / (2 * tolerance))).
+    """
+    today = Value(today)
+    span = DaysBetween(F("due_date"), F("start_date"))
+    elapsed = DaysBetween(today, F("start_date"))
+    expected = Case(
+        When(LessThanOrEqual(elapsed, 0), then=Value(0.0)),
+        When(GreaterThanOrEqual(elapsed, span), then=Value(100.0)),
+        default=_float(elapsed) * Value(100.0) / _float(span),
+        output_field=FloatField(),
+    )
+    effective = Case(
+        When(status=Status.COMPLETED, then=Value(100.0)),
+        default=progress,
+        output_field=FloatField(),
+    )
+    width = 2 * SCHEDULE_TOLERANCE
+    bucket = Func(
+        Func(
+            (effective - expected + Value(float(SCHEDULE_TOLERANCE))) / Value(float(width)),
+            function="FLOOR",
+        ),
+        function="SIGN",
+    )
+    return Case(
+        When(status=Status.CANCELLED, then=Value(None)),
+        When(
+            Q(due_date__lt=today) & ~Q(status=Status.COMPLETED),
+            then=Value(Schedule.OVERDUE.value),
+        ),
+        When(Q(start_date__isnull=True) | Q(due_date__isnull=True), then=Value(None)),
+        default=Cast(bucket, IntegerField()),
+        output_field=IntegerField(),
+    )

@@ -1,0 +1,550 @@
+"""Targets on plan items, the progress reported against them, and the logs kept beside them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import progress
+from .choices import Direction, Measure, Qualifier, ReviewState, Status
+from .i18n import localized
+from .items import CooperationProject, Initiative, Task
+from .reference import Member, Source
+
+ITEM_FIELDS = ("initiative", "project", "task")
+
+
+def one_item_constraint(model_name):
+    """Exactly one of the item foreign keys is set."""
+    condition = Q()
+    for field in ITEM_FIELDS:
+        condition |= Q(**{f"{f}__isnull": f != field for f in ITEM_FIELDS})
+    return models.CheckConstraint(
+        condition=condition,
+        name=f"initiatives_{model_name}_one_item",
+        violation_error_message=_("Choose exactly one initiative, project or task."),
+    )
+
+
+def item_foreign_keys(related_name):
+    """The three optional links to an item; one_item_constraint makes exactly one required."""
+    options = {"on_delete": models.PROTECT, "null": True, "blank": True}
+    return (
+        models.ForeignKey(
+            Initiative, related_name=related_name, verbose_name=_("initiative"), **options
+        ),
+        models.ForeignKey(
+            CooperationProject,
+            related_name=related_name,
+            verbose_name=_("cooperation project"),
+            **options,
+        ),
+        models.ForeignKey(Task, related_name=related_name, verbose_name=_("key task"), **options),
+    )
+
+
+class ItemLinked:
+    """For models linked to exactly one item through ITEM_FIELDS."""
+
+    @property
+    def item(self):
+        return self.initiative or self.project or self.task
+
+    @classmethod
+    def item_filter(cls, item):
+        """Keyword arguments that select the rows of one item."""
+        return {item.ITEM_KEY: item}
+
+
+class UUIDManager(models.Manager):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+
+class TargetQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate the latest approved region-wide report and the progress it makes.
+
+        `latest_value`, `latest_as_of`, `latest_report_id`: that report (None when none);
+        `progress`: 0-100 or None (see progress.py); `exceeded`: beyond the target.
+        """
+        latest = ProgressReport.objects.filter(
+            target=OuterRef("pk"), status=ReviewState.APPROVED, member__isnull=True
+        ).order_by("-as_of", "-pk")
+        return self.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_as_of=Subquery(latest.values("as_of")[:1]),
+            latest_report_id=Subquery(latest.values("pk")[:1]),
+            progress=Subquery(latest.annotate(p=progress.report_percent()).values("p")[:1]),
+            exceeded=Subquery(latest.annotate(x=progress.report_exceeded()).values("x")[:1]),
+        )
+
+
+class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Target(ItemLinked, models.Model):
+    """What an item promises, measured: a number, a percentage or a qualitative milestone.
+
+    A numeric target without a target value is a monitored indicator: it has a baseline and
+    reported values but no progress.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("The item's code and a number, e.g. I-02.1."),
+    )
+    initiative, project, task = item_foreign_keys("targets")
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
+    unit_zh = models.CharField(_("unit (Chinese)"), max_length=60, blank=True)
+    measure = models.CharField(
+        _("measure"), max_length=20, choices=Measure.choices, default=Measure.NUMBER
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    target_qualifier = models.CharField(
+        _("target wording"), max_length=10, choices=Qualifier.choices, blank=True
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("source"),
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Demo content that the source documents do not state."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = TargetManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["position", "code"]
+        constraints = [
+            one_item_constraint("target"),
+            models.CheckConstraint(
+                condition=Q(measure__in=Measure.values)
+                & Q(direction__in=Direction.values)
+                & Q(target_qualifier__in=Qualifier.values),
+                name="initiatives_target_choices_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=Measure.MILESTONE)
+                | Q(baseline_value__isnull=True, target_value__isnull=True),
+                name="initiatives_target_milestone_has_no_values",
+                violation_error_message=_(
+                    "A qualitative milestone has no baseline or target value."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True)
+                | Q(target_value__isnull=True)
+                | Q(direction=Direction.HIGHER, target_value__gt=F("baseline_value"))
+                | Q(direction=Direction.LOWER, target_value__lt=F("baseline_value")),
+                name="initiatives_target_beyond_baseline",
+                violation_error_message=_(
+                    "The target must differ from the baseline in the target's direction: "
+                    "above it when higher is better, below it when lower is better."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    direction=Direction.HIGHER,
+                    baseline_value__isnull=True,
+                    target_value__lte=0,
+                ),
+                name="initiatives_target_positive_without_baseline",
+                violation_error_message=_(
+                    "Without a baseline, a target that should rise counts from zero: "
+                    "it must be above zero."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=Measure.PERCENTAGE)
+                | (
+                    (Q(baseline_value__isnull=True) | Q(baseline_value__range=(0, 100)))
+                    & (Q(target_value__isnull=True) | Q(target_value__range=(0, 100)))
+                ),
+                name="initiatives_target_percentage_range",
+                violation_error_message=_("A percentage lies between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gte=F("baseline_date")),
+                name="initiatives_target_date_after_baseline",
+                violation_error_message=_("The target date cannot be before the baseline date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_en=""),
+                name="initiatives_target_has_name",
+                violation_error_message=_("A target needs an English name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return f"{self.item.get_absolute_url()}#target-{self.code}"
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def unit(self):
+        return localized(self, "unit")
+
+    @property
+    def is_numeric(self):
+        return self.measure != Measure.MILESTONE
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.is_numeric and self.measure and self.direction:
+            if (
+                self.direction == Direction.HIGHER
+                and self.baseline_value is None
+                and self.target_value is not None
+                and self.target_value <= 0
+            ):
+                errors["target_value"] = _(
+                    "Without a baseline, a target that should rise counts from zero: "
+                    "it must be above zero."
+                )
+        elif self.measure == Measure.MILESTONE:
+            for field in ("baseline_value", "target_value"):
+                if getattr(self, field) is not None:
+                    errors[field] = _("A qualitative milestone has no value: leave this empty.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class TargetRevision(models.Model):
+    """A change to a target's value or date, with the reason; kept apart from progress."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("target")
+    )
+    old_target_value = models.DecimalField(
+        _("previous target value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    new_target_value = models.DecimalField(
+        _("new target value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    old_target_date = models.DateField(_("previous target date"), null=True, blank=True)
+    new_target_date = models.DateField(_("new target date"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_revisions",
+        verbose_name=_("revised by"),
+    )
+    revised_at = models.DateTimeField(_("revised at"), default=timezone.now)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    objects = UUIDManager()
+
+    class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
+        ordering = ["-revised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="initiatives_targetrevision_has_reason",
+                violation_error_message=_("Say why the target changed."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Revision of %(target)s on %(date)s") % {
+            "target": self.target.code,
+            "date": self.revised_at.date(),
+        }
+
+    def natural_key(self):
+        return (str(self.uuid),)
+
+
+class ProgressReport(models.Model):
+    """A dated value reported against a target, for the whole region or one member.
+
+    Only approved reports count anywhere public.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="reports", verbose_name=_("target")
+    )
+    as_of = models.DateField(_("as of"))
+    value = models.DecimalField(
+        _("value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("For numbers and percentages; leave empty for a qualitative milestone."),
+    )
+    qualifier = models.CharField(
+        _("wording"), max_length=10, choices=Qualifier.choices, blank=True
+    )
+    milestone_reached = models.BooleanField(
+        _("milestone reached"), default=False, help_text=_("For qualitative milestones only.")
+    )
+    narrative_en = models.TextField(_("narrative (English)"), blank=True)
+    narrative_zh = models.TextField(_("narrative (Chinese)"), blank=True)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("member"),
+        help_text=_("Leave empty for a figure for the whole of the target."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("source"),
+    )
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        verbose_name=_("reported by"),
+    )
+    status = models.CharField(
+        _("review state"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(
+        _("reviewer's reason"),
+        blank=True,
+        help_text=_("Required when the report is returned; shown to the reporting member."),
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Demo content that the source documents do not state."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = UUIDManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-as_of", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["target", "-as_of"],
+                condition=Q(status="approved", member__isnull=True),
+                name="initiatives_report_latest",
+            ),
+            models.Index(fields=["status", "-as_of"], name="initiatives_report_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewState.values) & Q(qualifier__in=Qualifier.values),
+                name="initiatives_report_choices_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False)
+                | ~Q(narrative_en="")
+                | ~Q(narrative_zh="")
+                | Q(milestone_reached=True),
+                name="initiatives_report_says_something",
+                violation_error_message=_("Give a value, or for a milestone a narrative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReviewState.DRAFT) | Q(submitted_at__isnull=False),
+                name="initiatives_report_submitted_at",
+                violation_error_message=_("A report past the draft stage has a submission time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[ReviewState.DRAFT, ReviewState.SUBMITTED])
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="initiatives_report_reviewed_has_reviewer",
+                violation_error_message=_("An approved or returned report names its reviewer."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewState.RETURNED) | ~Q(review_reason=""),
+                name="initiatives_report_returned_has_reason",
+                violation_error_message=_("Say why the report is returned."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewState.APPROVED)
+                | Q(source__isnull=False)
+                | ~Q(evidence_url=""),
+                name="initiatives_report_approved_has_source",
+                violation_error_message=_(
+                    "An approved report cites a source or links to its evidence."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(target)s as of %(date)s") % {"target": self.target.code, "date": self.as_of}
+
+    def natural_key(self):
+        return (str(self.uuid),)
+
+    natural_key.dependencies = ["initiatives.target", "initiatives.source", "initiatives.member"]
+
+    def get_absolute_url(self):
+        return self.target.get_absolute_url()
+
+    @property
+    def narrative(self):
+        return localized(self, "narrative")
+
+    @property
+    def is_public(self):
+        return self.status == ReviewState.APPROVED
+
+    def clean(self):
+        """The rules that need the target or today's date, which a CHECK cannot see."""
+        super().clean()
+        errors = {}
+        target = self.target if self.target_id else None
+        if target is not None:
+            if target.measure == Measure.MILESTONE:
+                if self.value is not None:
+                    errors["value"] = _(
+                        "This target is a qualitative milestone: describe progress in the "
+                        "narrative and leave the value empty."
+                    )
+            else:
+                if self.value is None:
+                    errors["value"] = _("Enter the value reached (in %(unit)s).") % {
+                        "unit": target.unit or _("the target's unit")
+                    }
+                if self.milestone_reached:
+                    errors["milestone_reached"] = _(
+                        "Only a qualitative milestone can be marked reached."
+                    )
+            if (
+                target.measure == Measure.PERCENTAGE
+                and self.value is not None
+                and not 0 <= self.value <= 100
+            ):
+                errors["value"] = _("A percentage lies between 0 and 100.")
+            if self.as_of and target.baseline_date and self.as_of < target.baseline_date:
+                errors["as_of"] = _(
+                    "The report cannot be dated before the target's baseline (%(date)s)."
+                ) % {"date": target.baseline_date}
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = _("A report cannot be dated in the future.")
+        if self.status == ReviewState.RETURNED and not self.review_reason.strip():
+            errors["review_reason"] = _("Say why the report is returned.")
+        if self.status == ReviewState.APPROVED and not (self.source_id or self.evidence_url):
+            errors["source"] = _("An approved report cites a source or links to its evidence.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class StatusChange(ItemLinked, models.Model):
+    """A change of an item's status, with the reason given; the public status history."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    initiative, project, task = item_foreign_keys("status_changes")
+    old_status = models.CharField(
+        _("previous status"), max_length=20, choices=Status.choices, blank=True
+    )
+    new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    objects = UUIDManager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at"]
+        constraints = [
+            one_item_constraint("statuschange"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="initiatives_statuschange_has_reason",
+                violation_error_message=_("Say why the status changed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(old_status=F("new_status")),
+                name="initiatives_statuschange_changes",
+                violation_error_message=_("The new status is the same as the old one."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+
+    def natural_key(self):
+        return (str(self.uuid),)
