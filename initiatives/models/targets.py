@@ -138,6 +138,11 @@ class Target(ItemLinked, models.Model):
         default=False,
         help_text=_("Demo content that the source documents do not state."),
     )
+    is_headline = models.BooleanField(
+        _("headline indicator"),
+        default=False,
+        help_text=_("Shown on the dashboard among the region's headline indicators."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
