@@ -46,7 +46,11 @@ def member(slug="shanghai"):
 def area(number=1):
     obj, _ = FocusArea.objects.get_or_create(
         number=number,
-        defaults={"slug": f"area-{number}", "name_en": f"Area {number}", "name_zh": f"领域{number}"},
+        defaults={
+            "slug": f"area-{number}",
+            "name_en": f"Area {number}",
+            "name_zh": f"领域{number}",
+        },
     )
     return obj
 
@@ -54,7 +58,11 @@ def area(number=1):
 def source(key="yrd-2024-12-04"):
     obj, _ = Source.objects.get_or_create(
         key=key,
-        defaults={"title": "Press release", "publisher": "Office", "published_on": date(2024, 12, 4)},
+        defaults={
+            "title": "Press release",
+            "publisher": "Office",
+            "published_on": date(2024, 12, 4),
+        },
     )
     return obj
 
@@ -93,7 +101,9 @@ def task(**fields):
 def target(item, **fields):
     fields.setdefault("code", f"{item.code}.{next(_numbers)}")
     fields.setdefault("name_en", "Target")
-    fields.setdefault("baseline_value", 0 if fields.get("direction", "higher") == "higher" else None)
+    fields.setdefault(
+        "baseline_value", 0 if fields.get("direction", "higher") == "higher" else None
+    )
     if fields.get("measure") == "milestone":
         fields.pop("baseline_value", None)
     elif "target_value" not in fields:

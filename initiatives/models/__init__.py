@@ -18,7 +18,7 @@ from .items import (
 )
 from .reference import FocusArea, Member, Source
 from .staff import StaffProfile
-from .targets import ProgressReport, StatusChange, Target, TargetRevision
+from .targets import ProgressReport, StatusChange, SubmittedReport, Target, TargetRevision
 
 __all__ = [
     "CooperationProject",
@@ -39,6 +39,7 @@ __all__ = [
     "StaffProfile",
     "Status",
     "StatusChange",
+    "SubmittedReport",
     "Target",
     "TargetRevision",
     "Task",

@@ -14,6 +14,7 @@ from . import progress
 from .choices import ReviewState, Role, Status
 from .i18n import localized
 from .reference import FocusArea, Member, Source
+from .versioning import Versioned
 
 
 class PlanItemQuerySet(models.QuerySet):
@@ -43,9 +44,7 @@ class PlanItemQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         key = self.model.ITEM_KEY
         own_targets = Target.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress()
-        own_sum = Subquery(
-            own_targets.annotate(s=progress.SQLSum(F("progress"))).values("s")[:1]
-        )
+        own_sum = Subquery(own_targets.annotate(s=progress.SQLSum(F("progress"))).values("s")[:1])
         own_count = Subquery(
             own_targets.annotate(c=progress.SQLCount(F("progress"))).values("c")[:1]
         )
@@ -75,7 +74,7 @@ class PlanItemManager(models.Manager.from_queryset(PlanItemQuerySet)):
         return self.get(code=code)
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned, models.Model):
     """What initiatives, cooperation projects and tasks share."""
 
     CODE_PREFIX = ""

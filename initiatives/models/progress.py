@@ -12,9 +12,10 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
 - An item's progress is the mean of its own targets' progress and, for projects and
   initiatives, of their tasks' progress; unknown figures are left out of the mean.
 - The schedule position compares progress (100 for a completed item) with the share of time
-  elapsed between start and due date: ahead or behind by more than SCHEDULE_TOLERANCE
-  percentage points, on schedule within it; overdue once the due date has passed without
-  completion; unknown (NULL) without dates or progress, and for cancelled items.
+  elapsed between start and due date: ahead when at least SCHEDULE_TOLERANCE percentage
+  points ahead of it, behind when more than that behind, on schedule in between; overdue once
+  the due date has passed without completion; unknown (NULL) without dates or progress, and
+  for cancelled items.
 """
 
 from django.db.models import (
@@ -96,7 +97,9 @@ def report_ratio():
             then=Case(When(milestone_reached=True, then=Value(1.0)), default=Value(0.0)),
         ),
         When(IsNull(OuterRef("target_value"), True), then=Value(None)),
-        When(IsNull(OuterRef("baseline_value"), False), then=(value - baseline) / (target - baseline)),
+        When(
+            IsNull(OuterRef("baseline_value"), False), then=(value - baseline) / (target - baseline)
+        ),
         When(Exact(OuterRef("direction"), Direction.HIGHER), then=value / target),
         When(LessThanOrEqual(F("value"), OuterRef("target_value")), then=Value(1.0)),
         default=Value(0.0),
@@ -148,8 +151,8 @@ def schedule_position(progress, today):
     span = DaysBetween(F("due_date"), F("start_date"))
     elapsed = DaysBetween(today, F("start_date"))
     expected = Case(
-        When(LessThanOrEqual(elapsed, 0), then=Value(0.0)),
         When(GreaterThanOrEqual(elapsed, span), then=Value(100.0)),
+        When(LessThanOrEqual(elapsed, 0), then=Value(0.0)),
         default=_float(elapsed) * Value(100.0) / _float(span),
         output_field=FloatField(),
     )

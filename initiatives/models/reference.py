@@ -99,7 +99,10 @@ class Source(models.Model):
     """A published document that figures cite."""
 
     key = models.SlugField(
-        _("key"), max_length=60, unique=True, help_text=_("A short stable key, e.g. yrd-2024-12-04.")
+        _("key"),
+        max_length=60,
+        unique=True,
+        help_text=_("A short stable key, e.g. yrd-2024-12-04."),
     )
     title = models.CharField(_("title"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)

@@ -15,6 +15,7 @@ from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
 from .items import CooperationProject, Initiative, Task
 from .reference import Member, Source
+from .versioning import Versioned
 
 ITEM_FIELDS = ("initiative", "project", "task")
 
@@ -90,7 +91,7 @@ class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
         return self.get(code=code)
 
 
-class Target(ItemLinked, models.Model):
+class Target(ItemLinked, Versioned, models.Model):
     """What an item promises, measured: a number, a percentage or a qualitative milestone.
 
     A numeric target without a target value is a monitored indicator: it has a baseline and
@@ -220,11 +221,11 @@ class Target(ItemLinked, models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return f"{self.item.get_absolute_url()}#target-{self.code}"
+
+    def natural_key(self):
+        return (self.code,)
 
     @property
     def name(self):
@@ -311,7 +312,7 @@ class TargetRevision(models.Model):
         return (str(self.uuid),)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Versioned, models.Model):
     """A dated value reported against a target, for the whole region or one member.
 
     Only approved reports count anywhere public.
@@ -330,9 +331,7 @@ class ProgressReport(models.Model):
         blank=True,
         help_text=_("For numbers and percentages; leave empty for a qualitative milestone."),
     )
-    qualifier = models.CharField(
-        _("wording"), max_length=10, choices=Qualifier.choices, blank=True
-    )
+    qualifier = models.CharField(_("wording"), max_length=10, choices=Qualifier.choices, blank=True)
     milestone_reached = models.BooleanField(
         _("milestone reached"), default=False, help_text=_("For qualitative milestones only.")
     )
@@ -399,6 +398,9 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["-as_of", "-pk"]
+        permissions = [
+            ("review_progressreport", _("Can approve or return progress reports")),
+        ]
         indexes = [
             models.Index(
                 fields=["target", "-as_of"],
@@ -450,13 +452,13 @@ class ProgressReport(models.Model):
     def __str__(self):
         return _("%(target)s as of %(date)s") % {"target": self.target.code, "date": self.as_of}
 
+    def get_absolute_url(self):
+        return self.target.get_absolute_url()
+
     def natural_key(self):
         return (str(self.uuid),)
 
     natural_key.dependencies = ["initiatives.target", "initiatives.source", "initiatives.member"]
-
-    def get_absolute_url(self):
-        return self.target.get_absolute_url()
 
     @property
     def narrative(self):
@@ -549,7 +551,18 @@ class StatusChange(ItemLinked, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item.code}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        return (
+            f"{self.item.code}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        )
 
     def natural_key(self):
         return (str(self.uuid),)
+
+
+class SubmittedReport(ProgressReport):
+    """The office's review queue: the same reports, listed apart for approval or return."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("report to review")
+        verbose_name_plural = _("review queue")

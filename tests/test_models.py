@@ -1,0 +1,338 @@
+"""Every invariant is refused twice: by the database, and by full_clean() with a message."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from initiatives.models import (
+    CooperationProject,
+    FocusArea,
+    Initiative,
+    InitiativeResponsibility,
+    Member,
+    ProgressReport,
+    ProjectResponsibility,
+    Source,
+    StatusChange,
+    Target,
+    TargetRevision,
+    Task,
+    TaskResponsibility,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def refused_by_database(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def refused_by_clean(instance, field, words):
+    with pytest.raises(ValidationError) as caught:
+        instance.full_clean()
+    messages = caught.value.message_dict
+    assert field in messages, messages
+    assert any(words in message for message in messages[field]), messages
+
+
+ITEM_MODELS = [(Initiative, "I-01"), (CooperationProject, "P-01"), (Task, "T-001")]
+
+
+@pytest.mark.parametrize("model,code", ITEM_MODELS)
+class TestItemConstraints:
+    def fields(self, make, code, **changes):
+        return {
+            "code": code,
+            "title_en": "Item",
+            "focus_area": make.area(),
+            "start_date": date(2024, 1, 1),
+            "due_date": date(2026, 12, 31),
+            **changes,
+        }
+
+    def test_due_date_before_start(self, make, model, code):
+        fields = self.fields(make, code, due_date=date(2023, 12, 31))
+        refused_by_database(lambda: model.objects.create(**fields))
+        refused_by_clean(model(**fields), "__all__", "due date cannot be before the start")
+
+    def test_unknown_status(self, make, model, code):
+        fields = self.fields(make, code, status="finished")
+        refused_by_database(lambda: model.objects.create(**fields))
+        refused_by_clean(model(**fields), "status", "not a valid choice")
+
+    def test_missing_title(self, make, model, code):
+        fields = self.fields(make, code, title_en="")
+        refused_by_database(lambda: model.objects.create(**fields))
+        refused_by_clean(model(**fields), "title_en", "cannot be blank")
+
+    def test_code_format(self, make, model, code):
+        fields = {**self.fields(make, code), "code": "X-1"}
+        refused_by_database(lambda: model.objects.create(**fields))
+        refused_by_clean(model(**fields), "code", "A code looks like")
+
+    def test_code_unique(self, make, model, code):
+        model.objects.create(**self.fields(make, code))
+        refused_by_database(lambda: model.objects.create(**self.fields(make, code)))
+        refused_by_clean(model(**self.fields(make, code)), "code", "already exists")
+
+    def test_valid_item_saves(self, make, model, code):
+        item = model(**self.fields(make, code))
+        item.full_clean()
+        item.save()
+        assert model.objects.get_by_natural_key(code) == item
+
+
+def test_task_supports_one_item_only(make):
+    fields = {
+        "code": "T-001",
+        "title_en": "Task",
+        "focus_area": make.area(),
+        "project": make.project(),
+        "initiative": make.initiative(),
+    }
+    refused_by_database(lambda: Task.objects.create(**fields))
+    refused_by_clean(Task(**fields), "__all__", "not both")
+
+
+@pytest.mark.parametrize(
+    "model,item_field,builder",
+    [
+        (InitiativeResponsibility, "initiative", "initiative"),
+        (ProjectResponsibility, "project", "project"),
+        (TaskResponsibility, "task", "task"),
+    ],
+)
+def test_member_has_one_role_per_item(make, model, item_field, builder):
+    item = getattr(make, builder)(lead="jiangsu")
+    fields = {item_field: item, "member": make.member("jiangsu"), "role": "co"}
+    refused_by_database(lambda: model.objects.create(**fields))
+    refused_by_clean(model(**fields), "__all__", "one role on an item")
+    assert model.objects.get_by_natural_key(item.code, "jiangsu").role == "lead"
+
+
+def test_unknown_member_kind(make):
+    fields = {"slug": "x", "name_en": "X", "name_zh": "X", "kind": "county"}
+    refused_by_database(lambda: Member.objects.create(**fields))
+    refused_by_clean(Member(**fields), "kind", "not a valid choice")
+
+
+def test_source_needs_a_date_or_what_is_known_of_it():
+    fields = {"key": "x", "title": "X", "publisher": "Y"}
+    refused_by_database(lambda: Source.objects.create(**fields))
+    refused_by_clean(Source(**fields), "__all__", "publication date")
+    Source(**fields, date_note="2024, day not given").full_clean()
+
+
+class TestTargetConstraints:
+    def fields(self, make, **changes):
+        return {"code": "T.1", "task": make.task(), "name_en": "Length", **changes}
+
+    @pytest.mark.parametrize(
+        "changes,field,words",
+        [
+            ({"task": None}, "__all__", "exactly one"),
+            ({"initiative": "initiative"}, "__all__", "exactly one"),
+            ({"measure": "mass"}, "measure", "not a valid choice"),
+            ({"direction": "sideways"}, "direction", "not a valid choice"),
+            (
+                {"measure": "milestone", "target_value": 1},
+                "target_value",
+                "milestone has no value",
+            ),
+            ({"baseline_value": 5, "target_value": 5}, "__all__", "must differ from the baseline"),
+            ({"baseline_value": 10, "target_value": 5}, "__all__", "above it when higher"),
+            (
+                {"direction": "lower", "baseline_value": 42, "target_value": 50},
+                "__all__",
+                "below it when lower",
+            ),
+            ({"target_value": 0}, "target_value", "must be above zero"),
+            ({"measure": "percentage", "target_value": 120}, "__all__", "between 0 and 100"),
+            (
+                {"measure": "percentage", "baseline_value": -1, "target_value": 5},
+                "__all__",
+                "0 and 100",
+            ),
+            (
+                {"baseline_date": date(2024, 1, 1), "target_date": date(2023, 1, 1)},
+                "__all__",
+                "target date cannot be before the baseline",
+            ),
+            ({"name_en": ""}, "name_en", "cannot be blank"),
+        ],
+    )
+    def test_refused(self, make, changes, field, words):
+        if changes.get("initiative") == "initiative":
+            changes["initiative"] = make.initiative()
+        fields = self.fields(make, **changes)
+        refused_by_database(lambda: Target.objects.create(**fields))
+        refused_by_clean(Target(**fields), field, words)
+
+    def test_code_unique(self, make):
+        Target.objects.create(**self.fields(make, target_value=10))
+        refused_by_database(lambda: Target.objects.create(**self.fields(make, target_value=10)))
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"target_value": 660},
+            {"direction": "lower", "target_value": Decimal("1.9")},
+            {"direction": "lower", "baseline_value": 42, "target_value": 30},
+            {"measure": "milestone"},
+            {"baseline_value": Decimal("23.9"), "measure": "percentage"},
+        ],
+    )
+    def test_accepted(self, make, changes):
+        target = Target(**self.fields(make, **changes))
+        target.full_clean()
+        target.save()
+        assert Target.objects.get_by_natural_key("T.1") == target
+
+
+class TestReportConstraints:
+    @pytest.fixture
+    def number(self, make):
+        return make.target(make.task(), baseline_value=0, target_value=100)
+
+    def fields(self, make, target, **changes):
+        now = timezone.now()
+        fields = {
+            "target": target,
+            "as_of": date(2024, 6, 30),
+            "value": Decimal(10),
+            "status": "approved",
+            "submitted_at": now,
+            "reviewed_by": make.user(),
+            "reviewed_at": now,
+            "source": make.source(),
+        }
+        fields.update(changes)
+        return fields
+
+    @pytest.mark.parametrize(
+        "changes,field,words",
+        [
+            ({"status": "published"}, "status", "not a valid choice"),
+            ({"reviewed_by": None}, "__all__", "names its reviewer"),
+            ({"reviewed_at": None}, "__all__", "names its reviewer"),
+            ({"status": "returned"}, "review_reason", "why the report is returned"),
+            ({"source": None}, "source", "cites a source"),
+            ({"status": "submitted", "submitted_at": None}, "__all__", "submission time"),
+            ({"value": None}, "value", "Enter the value"),
+        ],
+    )
+    def test_refused(self, make, number, changes, field, words):
+        fields = self.fields(make, number, **changes)
+        refused_by_database(lambda: ProgressReport.objects.create(**fields))
+        refused_by_clean(ProgressReport(**fields), field, words)
+
+    def test_value_on_a_milestone(self, make):
+        milestone = make.target(make.task(), measure="milestone")
+        fields = self.fields(make, milestone, value=Decimal(1), narrative_en="Opened")
+        refused_by_database(lambda: ProgressReport.objects.create(**fields))
+        refused_by_clean(ProgressReport(**fields), "value", "qualitative milestone")
+
+    def test_reached_on_a_number(self, make, number):
+        fields = self.fields(make, number, milestone_reached=True)
+        refused_by_database(lambda: ProgressReport.objects.create(**fields))
+        refused_by_clean(ProgressReport(**fields), "milestone_reached", "Only a qualitative")
+
+    def test_percentage_over_100(self, make):
+        share = make.target(make.task(), measure="percentage", target_value=50)
+        fields = self.fields(make, share, value=Decimal("100.5"))
+        refused_by_database(lambda: ProgressReport.objects.create(**fields))
+        refused_by_clean(ProgressReport(**fields), "value", "between 0 and 100")
+
+    def test_update_that_breaks_the_measure(self, make, number):
+        report = ProgressReport.objects.create(**self.fields(make, number))
+        refused_by_database(lambda: ProgressReport.objects.filter(pk=report.pk).update(value=None))
+        refused_by_database(
+            lambda: Target.objects.filter(pk=number.pk).update(
+                measure="milestone", baseline_value=None, target_value=None
+            )
+        )
+
+    def test_dated_in_the_future_or_before_the_baseline(self, make):
+        target = make.target(make.task(), baseline_date=date(2024, 1, 1))
+        future = timezone.localdate() + timedelta(days=1)
+        refused_by_clean(
+            ProgressReport(**self.fields(make, target, as_of=future)), "as_of", "in the future"
+        )
+        refused_by_clean(
+            ProgressReport(**self.fields(make, target, as_of=date(2023, 12, 31))),
+            "as_of",
+            "before the target's baseline",
+        )
+
+    def test_milestone_narrative_accepted(self, make):
+        milestone = make.target(make.task(), measure="milestone")
+        report = ProgressReport(
+            **self.fields(make, milestone, value=None, narrative_en="Construction started")
+        )
+        report.full_clean()
+        report.save()
+        assert ProgressReport.objects.get_by_natural_key(str(report.uuid)) == report
+
+    def test_a_report_says_something(self, make):
+        milestone = make.target(make.task(), measure="milestone")
+        fields = self.fields(make, milestone, value=None)
+        refused_by_database(lambda: ProgressReport.objects.create(**fields))
+        refused_by_clean(ProgressReport(**fields), "__all__", "a narrative")
+
+
+def test_revision_needs_a_reason(make):
+    target = make.target(make.task())
+    refused_by_database(lambda: TargetRevision.objects.create(target=target, reason=""))
+    refused_by_clean(TargetRevision(target=target, reason=""), "reason", "cannot be blank")
+
+
+class TestStatusChange:
+    def test_needs_a_reason(self, make):
+        fields = {"task": make.task(), "old_status": "on_track", "new_status": "delayed"}
+        refused_by_database(lambda: StatusChange.objects.create(**fields, reason=""))
+        refused_by_clean(StatusChange(**fields, reason=""), "reason", "cannot be blank")
+
+    def test_changes_something(self, make):
+        fields = {"task": make.task(), "old_status": "delayed", "new_status": "delayed"}
+        refused_by_database(lambda: StatusChange.objects.create(**fields, reason="x"))
+        refused_by_clean(StatusChange(**fields, reason="x"), "__all__", "same as the old one")
+
+    def test_belongs_to_one_item(self, make):
+        fields = {"old_status": "on_track", "new_status": "delayed", "reason": "x"}
+        refused_by_database(lambda: StatusChange.objects.create(**fields))
+        refused_by_clean(StatusChange(**fields), "__all__", "exactly one")
+
+
+def test_natural_keys_round_trip(make):
+    task = make.task(lead="anhui")
+    target = make.target(task)
+    report = make.report(target, value=5)
+    for obj in [
+        make.member("anhui"),
+        make.area(),
+        make.source(),
+        task,
+        target,
+        report,
+        task.responsibilities.get(),
+    ]:
+        manager = type(obj)._default_manager
+        assert manager.get_by_natural_key(*obj.natural_key()) == obj
+    assert FocusArea.objects.get_by_natural_key("area-1").number == 1
+
+
+def test_bilingual_fields_follow_the_language(make):
+    from django.utils import translation
+
+    task = make.task(title_en="Railway", title_zh="铁路")
+    untranslated = make.task(title_en="Only English", title_zh="")
+    with translation.override("zh-hans"):
+        assert task.title == "铁路"
+        assert untranslated.title == "Only English"
+    with translation.override("en"):
+        assert task.title == "Railway"

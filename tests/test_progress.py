@@ -1,0 +1,259 @@
+"""Derived figures: target progress, roll-up into projects and initiatives, schedule position."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import CooperationProject, Initiative, Schedule, Target, Task
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 7, 1)
+
+
+def progress_of(target):
+    return Target.objects.with_progress().get(pk=target.pk)
+
+
+def item_with_progress(item, today=TODAY):
+    return type(item).objects.with_progress(today=today).get(pk=item.pk)
+
+
+class TestTargetProgress:
+    def test_higher_is_better(self, make):
+        target = make.target(make.task(), baseline_value=100, target_value=200)
+        make.report(target, value=150)
+        row = progress_of(target)
+        assert row.progress == pytest.approx(50)
+        assert row.latest_value == Decimal(150)
+        assert row.exceeded is False
+
+    def test_lower_is_better(self, make):
+        target = make.target(make.task(), direction="lower", baseline_value=42, target_value=20)
+        make.report(target, value=31)
+        assert progress_of(target).progress == pytest.approx(50)
+
+    def test_worse_than_the_baseline_is_zero(self, make):
+        target = make.target(make.task(), direction="lower", baseline_value=42, target_value=20)
+        make.report(target, value=45)
+        assert progress_of(target).progress == 0
+
+    def test_exceeded_higher(self, make):
+        target = make.target(make.task(), baseline_value=0, target_value=660)
+        make.report(target, value=700)
+        row = progress_of(target)
+        assert (row.progress, row.exceeded) == (100, True)
+
+    def test_met_exactly_is_not_exceeded(self, make):
+        target = make.target(make.task(), baseline_value=0, target_value=660)
+        make.report(target, value=660)
+        row = progress_of(target)
+        assert (row.progress, row.exceeded) == (100, False)
+
+    def test_higher_without_baseline_counts_from_zero(self, make):
+        target = make.target(make.task(), baseline_value=None, target_value=600000)
+        make.report(target, value=150000)
+        assert progress_of(target).progress == pytest.approx(25)
+
+    def test_lower_without_baseline_is_met_or_not(self, make):
+        ratio = make.target(make.task(), direction="lower", target_value=Decimal("1.9"))
+        make.report(ratio, value=Decimal("2.1"), as_of=date(2024, 1, 31))
+        assert progress_of(ratio).progress == 0
+        make.report(ratio, value=Decimal("1.55"), as_of=date(2024, 11, 30))
+        row = progress_of(ratio)
+        assert (row.progress, row.exceeded) == (100, True)
+
+    def test_nothing_reported(self, make):
+        row = progress_of(make.target(make.task()))
+        assert (row.progress, row.latest_value, row.latest_as_of) == (None, None, None)
+
+    @pytest.mark.parametrize("status", ["draft", "submitted", "returned"])
+    def test_only_approved_reports_count(self, make, status):
+        target = make.target(make.task(), baseline_value=0, target_value=100)
+        make.report(target, value=10, as_of=date(2024, 1, 31))
+        make.report(target, value=90, as_of=date(2024, 6, 30), status=status)
+        row = progress_of(target)
+        assert (row.progress, row.latest_value) == (pytest.approx(10), Decimal(10))
+
+    def test_member_breakdown_is_not_the_whole(self, make):
+        target = make.target(make.task(), baseline_value=0, target_value=100)
+        make.report(target, value=80, member=make.member("jiangsu"))
+        assert progress_of(target).progress is None
+
+    def test_the_latest_date_wins_not_the_latest_entry(self, make):
+        target = make.target(make.task(), baseline_value=0, target_value=100)
+        make.report(target, value=60, as_of=date(2024, 12, 31))
+        make.report(target, value=20, as_of=date(2024, 3, 31))
+        row = progress_of(target)
+        assert (row.progress, row.latest_as_of) == (pytest.approx(60), date(2024, 12, 31))
+
+    def test_milestone(self, make):
+        milestone = make.target(make.task(), measure="milestone")
+        assert progress_of(milestone).progress is None
+        make.report(milestone, narrative_en="Works under way", as_of=date(2024, 5, 1))
+        assert progress_of(milestone).progress == 0
+        make.report(
+            milestone, narrative_en="Opened", milestone_reached=True, as_of=date(2024, 9, 1)
+        )
+        row = progress_of(milestone)
+        assert (row.progress, row.exceeded) == (100, False)
+
+    def test_monitored_indicator_has_no_progress(self, make):
+        indicator = make.target(
+            make.task(), measure="percentage", baseline_value=Decimal("23.9"), target_value=None
+        )
+        make.report(indicator, value=Decimal("24.4"))
+        row = progress_of(indicator)
+        assert (row.progress, row.latest_value) == (None, Decimal("24.4"))
+
+
+class TestRollUp:
+    def test_task_is_the_mean_of_its_targets(self, make):
+        task = make.task()
+        make.report(make.target(task, target_value=100), value=50)
+        make.report(make.target(task, target_value=100), value=100)
+        make.target(task, target_value=100)  # nothing reported: left out of the mean
+        assert item_with_progress(task).progress == pytest.approx(75)
+
+    def test_project_counts_its_targets_and_each_task_once(self, make):
+        project = make.project()
+        make.report(make.target(project, target_value=100), value=20)
+        first = make.task(project=project)
+        make.report(make.target(first, target_value=100), value=50)
+        make.report(make.target(first, target_value=100), value=100)
+        second = make.task(project=project)
+        make.report(make.target(second, target_value=10), value=5)
+        make.task(project=project)  # no targets: unknown, left out
+        row = item_with_progress(project)
+        assert row.progress == pytest.approx((20 + 75 + 50) / 3)
+
+    def test_initiative_rolls_up_tasks_without_targets_of_its_own(self, make):
+        initiative = make.initiative()
+        task = make.task(initiative=initiative)
+        make.report(make.target(task, target_value=200), value=50)
+        assert item_with_progress(initiative).progress == pytest.approx(25)
+
+    def test_other_items_tasks_do_not_count(self, make):
+        project = make.project()
+        other = make.task(project=make.project())
+        make.report(make.target(other, target_value=100), value=90)
+        assert item_with_progress(project).progress is None
+
+    def test_last_reported_covers_tasks(self, make):
+        project = make.project()
+        task = make.task(project=project)
+        make.report(make.target(task), value=1, as_of=date(2025, 3, 31))
+        make.report(make.target(project), value=1, as_of=date(2024, 3, 31))
+        assert item_with_progress(project).last_reported == date(2025, 3, 31)
+
+
+class TestSchedule:
+    """A task from 2025-01-01 to 2025-12-31: on 2025-07-02 half the time has elapsed."""
+
+    MIDYEAR = date(2025, 7, 2)
+
+    def task_at(self, make, percent, **fields):
+        fields.setdefault("start_date", date(2025, 1, 1))
+        fields.setdefault("due_date", date(2025, 12, 31))
+        task = make.task(**fields)
+        if percent is not None:
+            make.report(make.target(task, target_value=100), value=percent, as_of=date(2025, 1, 1))
+        return task
+
+    def schedule(self, task, today):
+        return item_with_progress(task, today=today).schedule
+
+    @pytest.mark.parametrize(
+        "percent,expected",
+        [
+            (50, Schedule.ON_SCHEDULE),
+            (41, Schedule.ON_SCHEDULE),
+            (39, Schedule.BEHIND),
+            (0, Schedule.BEHIND),
+            (59, Schedule.ON_SCHEDULE),
+            (61, Schedule.AHEAD),
+            (100, Schedule.AHEAD),
+        ],
+    )
+    def test_against_time_elapsed(self, make, percent, expected):
+        assert self.schedule(self.task_at(make, percent), self.MIDYEAR) == expected
+
+    def test_boundaries_of_the_tolerance(self, make):
+        # 91 of the 364 days from 2025-01-01 to 2025-12-31 is exactly 25 % of the time.
+        today = date(2025, 4, 2)
+        assert self.schedule(self.task_at(make, 15), today) == Schedule.ON_SCHEDULE
+        assert self.schedule(self.task_at(make, 35), today) == Schedule.AHEAD
+        assert self.schedule(self.task_at(make, 34), today) == Schedule.ON_SCHEDULE
+        assert self.schedule(self.task_at(make, 14), today) == Schedule.BEHIND
+
+    def test_before_the_start(self, make):
+        task = self.task_at(make, 0)
+        assert self.schedule(task, date(2024, 12, 1)) == Schedule.ON_SCHEDULE
+
+    def test_overdue_after_the_due_date(self, make):
+        task = self.task_at(make, 95)
+        assert self.schedule(task, date(2025, 12, 31)) == Schedule.ON_SCHEDULE
+        assert self.schedule(task, date(2026, 1, 1)) == Schedule.OVERDUE
+
+    def test_overdue_even_without_progress(self, make):
+        assert self.schedule(self.task_at(make, None), date(2026, 1, 1)) == Schedule.OVERDUE
+
+    def test_completed_is_never_overdue(self, make):
+        task = self.task_at(make, 40, status="completed")
+        assert self.schedule(task, date(2026, 6, 1)) == Schedule.ON_SCHEDULE
+        assert self.schedule(task, self.MIDYEAR) == Schedule.AHEAD
+
+    @pytest.mark.parametrize(
+        "fields",
+        [{"status": "cancelled"}, {"start_date": None}, {"due_date": None}],
+    )
+    def test_unknown(self, make, fields):
+        assert self.schedule(self.task_at(make, 50, **fields), self.MIDYEAR) is None
+
+    def test_unknown_without_progress(self, make):
+        assert self.schedule(self.task_at(make, None), self.MIDYEAR) is None
+
+    def test_one_day_span(self, make):
+        task = self.task_at(make, 0, start_date=date(2025, 3, 1), due_date=date(2025, 3, 1))
+        assert self.schedule(task, date(2025, 2, 28)) == Schedule.ON_SCHEDULE
+        assert self.schedule(task, date(2025, 3, 1)) == Schedule.BEHIND
+
+    def test_filter_and_order_by_schedule(self, make):
+        behind = self.task_at(make, 10)
+        ahead = self.task_at(make, 90)
+        self.task_at(make, None)
+        rows = Task.objects.with_progress(today=self.MIDYEAR)
+        assert list(rows.filter(schedule=Schedule.BEHIND)) == [behind]
+        assert list(rows.filter(schedule__isnull=False).order_by("-schedule")) == [ahead, behind]
+
+
+def add_items(model, count, make):
+    builder = {Initiative: make.initiative, CooperationProject: make.project, Task: make.task}
+    for _ in range(count):
+        item = builder[model](lead="jiangsu", co=["anhui"])
+        make.report(make.target(item), value=10)
+        if model is not Task:
+            make.report(make.target(make.task(**{model.ITEM_KEY: item})), value=20)
+
+
+def queries_for_listing(model, expected_rows):
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(model.objects.for_table().with_progress(today=TODAY))
+        cells = [
+            (row.progress, row.schedule, row.lead_members, row.focus_area.name) for row in rows
+        ]
+    assert len(cells) == expected_rows
+    assert all(progress is not None for progress, *_ in cells)
+    return len(captured)
+
+
+@pytest.mark.parametrize("model", [Initiative, CooperationProject, Task])
+def test_listing_costs_the_same_for_3_and_30_items(make, model):
+    add_items(model, 3, make)
+    few = queries_for_listing(model, 3)
+    add_items(model, 27, make)
+    many = queries_for_listing(model, 30)
+    assert few == many <= 3
