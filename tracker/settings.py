@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "import_export",
     "initiatives",
 ]
 
@@ -133,3 +134,9 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# History is a record: it is read in the admin, never reverted from there (a revert would
+# bypass the status reasons, target revisions and version checks).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# An import writes every row or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
