@@ -1,0 +1,192 @@
+"""A read-only JSON API for open-data users: the three lists, targets and approved reports.
+
+Every list is paginated (`?page=`, 100 rows a page) and the item lists take the filters of the
+public tables. Field meanings are documented in the README.
+"""
+
+from decimal import Decimal
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, JsonResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_safe
+
+from .filters import PlanItemFilter, UpdateFilter
+from .models import CooperationProject, Initiative, Schedule, Target, Task
+from .views import approved_reports
+
+app_name = "api"
+PAGE_SIZE = 100
+SCHEDULE_KEYS = {
+    Schedule.OVERDUE: "overdue",
+    Schedule.BEHIND: "behind",
+    Schedule.ON_SCHEDULE: "on_schedule",
+    Schedule.AHEAD: "ahead",
+}
+
+
+def number(value):
+    """A Decimal as a JSON number: an integer when whole."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value == value.to_integral():
+        return int(value)
+    return float(value)
+
+
+def paginated(request, queryset, serialise):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(str(error)) from error
+
+    def page_url(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialise(request, obj) for obj in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def item_data(request, item):
+    data = {
+        "code": item.code,
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+        "title_en": item.title_en,
+        "title_zh": item.title_zh,
+        "summary_en": item.summary_en,
+        "summary_zh": item.summary_zh,
+        "focus_area": item.focus_area.slug,
+        "status": item.status,
+        "start_date": item.start_date,
+        "due_date": item.due_date,
+        "progress": None if item.progress is None else round(item.progress, 2),
+        "schedule": SCHEDULE_KEYS.get(item.schedule),
+        "last_reported": item.last_reported,
+        "lead_members": [member.slug for member in item.lead_members],
+        "co_members": [member.slug for member in item.co_members],
+        "sources": [source.key for source in item.sources.all()],
+        "is_illustrative": item.is_illustrative,
+        "updated_at": item.updated_at,
+    }
+    if isinstance(item, Task):
+        data["project"] = item.project.code if item.project else None
+        data["initiative"] = item.initiative.code if item.initiative else None
+    return data
+
+
+def item_list(model):
+    @require_safe
+    def view(request):
+        queryset = model.objects.with_progress().for_table().prefetch_related("sources")
+        filterset = PlanItemFilter(request.GET, queryset=queryset)
+        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        return paginated(request, rows.order_by("code"), item_data)
+
+    return view
+
+
+def target_data(request, target):
+    return {
+        "code": target.code,
+        "item": target.item.code,
+        "url": request.build_absolute_uri(target.get_absolute_url()),
+        "name_en": target.name_en,
+        "name_zh": target.name_zh,
+        "unit_en": target.unit_en,
+        "unit_zh": target.unit_zh,
+        "measure": target.measure,
+        "direction": target.direction,
+        "baseline_value": number(target.baseline_value),
+        "baseline_date": target.baseline_date,
+        "target_value": number(target.target_value),
+        "target_qualifier": target.target_qualifier,
+        "target_date": target.target_date,
+        "source": target.source.key if target.source else None,
+        "latest_value": number(target.latest_value),
+        "latest_as_of": target.latest_as_of,
+        "progress": None if target.progress is None else round(target.progress, 2),
+        "exceeded": bool(target.exceeded),
+        "revisions": [
+            {
+                "revised_at": revision.revised_at,
+                "old_target_value": number(revision.old_target_value),
+                "new_target_value": number(revision.new_target_value),
+                "old_target_date": revision.old_target_date,
+                "new_target_date": revision.new_target_date,
+                "reason": revision.reason,
+            }
+            for revision in target.revisions.all()
+        ],
+        "is_headline": target.is_headline,
+        "is_illustrative": target.is_illustrative,
+    }
+
+
+@require_safe
+def target_list(request):
+    targets = (
+        Target.objects.with_progress()
+        .select_related("initiative", "project", "task", "source")
+        .prefetch_related("revisions")
+        .order_by("code")
+    )
+    return paginated(request, targets, target_data)
+
+
+def report_data(request, report):
+    return {
+        "id": str(report.uuid),
+        "target": report.target.code,
+        "item": report.target.item.code,
+        "as_of": report.as_of,
+        "value": number(report.value),
+        "qualifier": report.qualifier,
+        "milestone_reached": report.milestone_reached,
+        "member": report.member.slug if report.member else None,
+        "narrative_en": report.narrative_en,
+        "narrative_zh": report.narrative_zh,
+        "source": report.source.key if report.source else None,
+        "evidence_url": report.evidence_url,
+        "approved_at": report.reviewed_at,
+        "is_illustrative": report.is_illustrative,
+    }
+
+
+@require_safe
+def report_list(request):
+    reports = approved_reports().order_by("-as_of", "-pk")
+    filterset = UpdateFilter(request.GET, queryset=reports)
+    rows = filterset.qs if filterset.is_valid() else reports.none()
+    return paginated(request, rows, report_data)
+
+
+@require_safe
+def index(request):
+    return JsonResponse(
+        {
+            name: request.build_absolute_uri(reverse(f"api:{name}"))
+            for name in ("initiatives", "projects", "tasks", "targets", "reports")
+        }
+    )
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("initiatives/", item_list(Initiative), name="initiatives"),
+    path("projects/", item_list(CooperationProject), name="projects"),
+    path("tasks/", item_list(Task), name="tasks"),
+    path("targets/", target_list, name="targets"),
+    path("reports/", report_list, name="reports"),
+]

@@ -1,0 +1,67 @@
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProgressReport, ReviewState
+from .templatetags.figures import report_figure
+
+
+class UpdateFeed(Feed):
+    """The latest approved progress reports, as Atom, in the language of the URL."""
+
+    feed_type = Atom1Feed
+    title = _("Yangtze River Delta integration plan: approved updates")
+    subtitle = _("Progress reported against the plan's targets, once reviewed and approved.")
+
+    def link(self):
+        return reverse("initiatives:update_list")
+
+    def feed_url(self):
+        return reverse("initiatives:update_feed")
+
+    def items(self):
+        return (
+            ProgressReport.objects.filter(status=ReviewState.APPROVED)
+            .select_related(
+                "target__initiative", "target__project", "target__task", "member", "source"
+            )
+            .order_by("-as_of", "-pk")[:50]
+        )
+
+    def item_title(self, report):
+        where = report.member.name if report.member else _("whole region")
+        return _("%(target)s: %(figure)s (%(where)s, as of %(date)s)") % {
+            "target": report.target.name,
+            "figure": report_figure(report),
+            "where": where,
+            "date": report.as_of.isoformat(),
+        }
+
+    def item_description(self, report):
+        parts = [report.narrative]
+        if report.source:
+            parts.append(_("Source: %(source)s") % {"source": report.source.localized_title})
+        if report.is_illustrative:
+            parts.append(str(_("Illustrative demo content.")))
+        return "\n".join(str(part) for part in parts if part)
+
+    def item_link(self, report):
+        return f"{report.target.item.get_absolute_url()}#target-{report.target.code}"
+
+    def item_guid(self, report):
+        return f"urn:uuid:{report.uuid}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, report):
+        return report.reviewed_at or timezone.make_aware(datetime.combine(report.as_of, time()))
+
+    def item_updateddate(self, report):
+        return report.updated_at
+
+    def item_categories(self, report):
+        return [report.target.item.code]

@@ -1,0 +1,91 @@
+"""Figures as the public reads them: "over 600,000 piles", "24.4%", "1.55"."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from initiatives.models import Measure, Qualifier, Schedule
+
+register = template.Library()
+
+QUALIFIED = {
+    Qualifier.OVER: lambda figure: _("over %(figure)s") % {"figure": figure},
+    Qualifier.NEARLY: lambda figure: _("nearly %(figure)s") % {"figure": figure},
+    Qualifier.ABOUT: lambda figure: _("about %(figure)s") % {"figure": figure},
+}
+
+
+@register.filter
+def figure(value):
+    """A number with grouped thousands and no trailing zeros; empty for None."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral():
+        number = number.quantize(Decimal(1))
+    places = max(0, -number.as_tuple().exponent)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def measured(value, measure, unit, qualifier=""):
+    if value is None:
+        return ""
+    text = figure(value)
+    if measure == Measure.PERCENTAGE and unit in ("", "%"):
+        text = f"{text}%"
+    elif unit:
+        text = f"{text} {unit}"
+    wording = QUALIFIED.get(qualifier)
+    return wording(text) if wording else text
+
+
+@register.simple_tag
+def target_figure(target, which="target"):
+    """The target's baseline or target value as published, with its unit and wording."""
+    if which == "baseline":
+        return measured(target.baseline_value, target.measure, target.unit)
+    return measured(target.target_value, target.measure, target.unit, target.target_qualifier)
+
+
+@register.simple_tag
+def report_figure(report, target=None):
+    """A reported value as published; a milestone says whether it was reached."""
+    target = target or report.target
+    if target.measure == Measure.MILESTONE:
+        return _("Reached") if report.milestone_reached else _("Not reached yet")
+    return measured(report.value, target.measure, target.unit, report.qualifier)
+
+
+@register.simple_tag
+def latest_figure(target):
+    """The latest approved region-wide value annotated by Target.objects.with_progress()."""
+    if target.latest_as_of is None:
+        return ""
+    if target.measure == Measure.MILESTONE:
+        return _("Reached") if target.progress == 100 else _("Not reached yet")
+    return measured(target.latest_value, target.measure, target.unit)
+
+
+@register.filter
+def percent(value):
+    """Progress as a whole percentage, rounded down so that 99.6 is not shown as done."""
+    if value is None:
+        return ""
+    return f"{int(value)}%"
+
+
+@register.filter
+def schedule_label(value):
+    if value is None or value == "":
+        return Schedule.__empty__
+    return Schedule(value).label
+
+
+SCHEDULE_CLASSES = {-2: "overdue", -1: "behind", 0: "on-schedule", 1: "ahead"}
+
+
+@register.filter
+def schedule_class(value):
+    return SCHEDULE_CLASSES.get(value, "unknown")

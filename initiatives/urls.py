@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+from .feeds import UpdateFeed
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("initiatives/", views.InitiativeListView.as_view(), name="initiative_list"),
+    path("initiatives/<str:code>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path("projects/<str:code>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("tasks/", views.TaskListView.as_view(), name="task_list"),
+    path("tasks/<str:code>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("members/<slug:slug>/", views.member_detail, name="member_detail"),
+    path("areas/<slug:slug>/", views.area_detail, name="area_detail"),
+    path("sources/", views.SourceListView.as_view(), name="source_list"),
+    path("updates/", views.UpdateListView.as_view(), name="update_list"),
+    path("updates/feed/", UpdateFeed(), name="update_feed"),
+]

@@ -1,0 +1,292 @@
+"""The public pages. Each asks the model's QuerySets for what it shows, in a fixed number of
+queries, touches no session and sets no cookie, so that any cache may keep it."""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from .charts import target_panels
+from .filters import PlanItemFilter, UpdateFilter
+from .models import (
+    CooperationProject,
+    FocusArea,
+    Initiative,
+    Member,
+    ProgressReport,
+    ReviewState,
+    Schedule,
+    Source,
+    Status,
+    Target,
+    Task,
+)
+from .tables import InitiativeTable, ProjectTable, SafeTableExport, TaskTable, UpdateTable
+
+LISTS = (
+    (Initiative, InitiativeTable, "i", "initiatives:initiative_list"),
+    (CooperationProject, ProjectTable, "p", "initiatives:project_list"),
+    (Task, TaskTable, "t", "initiatives:task_list"),
+)
+SHORT_NAMES = {Initiative: _("Initiatives"), CooperationProject: _("Projects"), Task: _("Tasks")}
+SCHEDULES = [*(value for value in Schedule.values if value is not None), None]
+BEHIND = (Schedule.OVERDUE, Schedule.BEHIND)
+
+
+def approved_reports():
+    """Approved reports with what a row about them shows."""
+    return ProgressReport.objects.filter(status=ReviewState.APPROVED).select_related(
+        "target__initiative", "target__project", "target__task", "member", "source"
+    )
+
+
+def configured_table(request, table_class, queryset, prefix, **kwargs):
+    """A sortable, unpaginated table and its rows.
+
+    The rows are read from the table's own (sorted) queryset, which keeps them: rendering the
+    table afterwards costs no further query.
+    """
+    table = table_class(queryset, prefix=f"{prefix}-", **kwargs)
+    RequestConfig(request, paginate=False).configure(table)
+    return table, list(table.data.data)
+
+
+def describe(model, link):
+    """The name of one of the three lists and a link to it."""
+    return {
+        "label": capfirst(model._meta.verbose_name_plural),
+        "short": SHORT_NAMES[model],
+        "url": link,
+        "key": model.ITEM_KEY,
+    }
+
+
+def mean(values):
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def summarise(items):
+    """Counts by status and schedule position, and the mean known progress."""
+    statuses = Counter(item.status for item in items)
+    schedules = Counter(item.schedule for item in items)
+    return {
+        "count": len(items),
+        "progress": mean(item.progress for item in items),
+        "statuses": [(label, statuses[value]) for value, label in Status.choices],
+        "schedules": [(value, schedules[value]) for value in SCHEDULES],
+        "behind": sum(schedules[value] for value in BEHIND),
+    }
+
+
+def crosstab(lists, key):
+    """Rows of (label, [count in each list]) from the lists' summaries."""
+    rows = zip(*(entry[key] for entry in lists), strict=True)
+    return [(row[0][0], [count for _label, count in row]) for row in rows]
+
+
+class ExportableListView(ExportMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paginated table that also downloads as CSV or JSON."""
+
+    export_class = SafeTableExport
+    export_formats = tuple(SafeTableExport.FORMATS)
+    table_pagination = {"per_page": 25}
+    template_name_suffix = "_list"
+
+    def exporting(self):
+        return self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param))
+
+    def get_table_pagination(self, table):
+        return False if self.exporting() else super().get_table_pagination(table)
+
+    def get_context_data(self, **kwargs):
+        if self.exporting():  # the export builds its own table; skip the page's
+            return kwargs
+        return super().get_context_data(**kwargs)
+
+
+class PlanItemListView(ExportableListView):
+    filterset_class = PlanItemFilter
+
+    def get_queryset(self):
+        return self.model.objects.with_progress().for_table()
+
+    def get_export_filename(self, export_format):
+        return f"{self.model._meta.model_name}s.{export_format}"
+
+
+class InitiativeListView(PlanItemListView):
+    model = Initiative
+    table_class = InitiativeTable
+
+
+class ProjectListView(PlanItemListView):
+    model = CooperationProject
+    table_class = ProjectTable
+
+
+class TaskListView(PlanItemListView):
+    model = Task
+    table_class = TaskTable
+
+
+class PlanItemDetailView(DetailView):
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return self.model.objects.with_progress().for_table().prefetch_related("sources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.object
+        targets = list(
+            Target.objects.filter(**{item.ITEM_KEY: item})
+            .with_progress()
+            .select_related("source")
+            .prefetch_related("revisions")
+        )
+        reports = (
+            ProgressReport.objects.filter(target__in=targets, status=ReviewState.APPROVED)
+            .select_related("member", "source")
+            .order_by("as_of", "pk")
+        )
+        context["panels"] = target_panels(item, targets, reports)
+        context["status_changes"] = list(item.status_changes.all())
+        if item.HAS_TASKS:
+            tasks = item.tasks.with_progress().for_table()
+            context["task_table"], context["tasks"] = configured_table(
+                self.request, TaskTable, tasks, "tasks", exclude=("supports",)
+            )
+        return context
+
+
+class InitiativeDetailView(PlanItemDetailView):
+    model = Initiative
+
+
+class ProjectDetailView(PlanItemDetailView):
+    model = CooperationProject
+
+
+class TaskDetailView(PlanItemDetailView):
+    model = Task
+
+
+def dashboard(request):
+    lists = []
+    for model, _table, _prefix, list_url in LISTS:
+        items = list(model.objects.with_progress().for_table())
+        lists.append({**describe(model, reverse(list_url)), "items": items, **summarise(items)})
+    everything = [item for entry in lists for item in entry["items"]]
+
+    areas = defaultdict(list)
+    members = {}
+    led = defaultdict(list)
+    co = defaultdict(list)
+    for item in everything:
+        areas[item.focus_area].append(item)
+        for responsibility in item.responsibilities.all():
+            members[responsibility.member_id] = responsibility.member
+            (led if responsibility.role == "lead" else co)[responsibility.member_id].append(item)
+    by_area = [
+        {"area": area, **summarise(items)}
+        for area, items in sorted(areas.items(), key=lambda pair: pair[0].number)
+    ]
+    by_member = [
+        {"member": member, "co_count": len(co[pk]), **summarise(led[pk])}
+        for pk, member in sorted(members.items(), key=lambda pair: pair[1].position)
+    ]
+    behind = sorted(
+        (item for item in everything if item.schedule in BEHIND),
+        key=lambda item: (item.schedule, item.due_date or date.max, item.code),
+    )
+    headlines = (
+        Target.objects.filter(is_headline=True)
+        .with_progress()
+        .select_related("source", "initiative", "project", "task")
+    )
+    return render(
+        request,
+        "initiatives/dashboard.html",
+        {
+            "lists": lists,
+            "by_area": by_area,
+            "by_member": by_member,
+            "behind": behind,
+            "headlines": headlines,
+            "updates": approved_reports().order_by("-as_of", "-pk")[:8],
+            "status_rows": crosstab(lists, "statuses"),
+            "schedule_rows": crosstab(lists, "schedules"),
+        },
+    )
+
+
+def member_detail(request, slug):
+    member = get_object_or_404(Member, slug=slug)
+    sections = []
+    for model, table_class, prefix, list_url in LISTS:
+        queryset = model.objects.for_member(member).with_progress().for_table()
+        table, items = configured_table(request, table_class, queryset, prefix, member=member)
+        link = f"{reverse(list_url)}?member={member.slug}"
+        sections.append({**describe(model, link), "table": table, **summarise(items)})
+    reports = approved_reports().filter(member=member).order_by("-as_of", "-pk")[:20]
+    return render(
+        request,
+        "initiatives/member_detail.html",
+        {"member": member, "sections": sections, "reports": reports},
+    )
+
+
+def area_detail(request, slug):
+    area = get_object_or_404(FocusArea, slug=slug)
+    sections = []
+    for model, table_class, prefix, list_url in LISTS:
+        queryset = model.objects.filter(focus_area=area).with_progress().for_table()
+        table, items = configured_table(
+            request, table_class, queryset, prefix, exclude=("focus_area",)
+        )
+        link = f"{reverse(list_url)}?area={area.slug}"
+        sections.append({**describe(model, link), "table": table, **summarise(items)})
+    return render(
+        request, "initiatives/focusarea_detail.html", {"area": area, "sections": sections}
+    )
+
+
+class SourceListView(ListView):
+    model = Source
+
+    def get_queryset(self):
+        item_link = ("initiative", "project", "task")
+        return Source.objects.prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related(*item_link)),
+            Prefetch(
+                "reports",
+                queryset=approved_reports().order_by("-as_of", "-pk"),
+                to_attr="approved_reports",
+            ),
+            "initiatives",
+            "cooperationprojects",
+            "tasks",
+        )
+
+
+class UpdateListView(ExportableListView):
+    model = ProgressReport
+    table_class = UpdateTable
+    filterset_class = UpdateFilter
+    template_name = "initiatives/update_list.html"
+
+    def get_queryset(self):
+        return approved_reports().order_by("-as_of", "-pk")
+
+    def get_export_filename(self, export_format):
+        return f"updates.{export_format}"
