@@ -1,0 +1,13 @@
+"""The staff admin: each member reports on its own items, the office reviews them.
+
+Scope and rights are decided in initiatives/permissions.py and applied by admin/base.py.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import items, reference, targets  # noqa: F401  (registers the ModelAdmins)
+
+admin.site.site_header = _("Yangtze River Delta Regional Cooperation Office")
+admin.site.site_title = _("YRD integration tracker")
+admin.site.index_title = _("Plan progress: staff administration")

@@ -1,0 +1,199 @@
+"""What every ModelAdmin and inline of the tracker shares: the member scope on every path."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import locking, permissions
+
+
+class ScopedMixin:
+    """Limits rows, objects and foreign-key choices to the user's scope (permissions.py)."""
+
+    def get_queryset(self, request):
+        return permissions.scope(request.user, super().get_queryset(request))
+
+    def _in_scope(self, request, obj):
+        return obj is None or permissions.in_scope(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if "queryset" not in kwargs and permissions.is_scoped(related):
+            queryset = related._default_manager.all()
+            ordering = related._meta.ordering
+            if ordering:
+                queryset = queryset.order_by(*ordering)
+            kwargs["queryset"] = permissions.scope(request.user, queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Form fields that are not model fields: shown only to a user who may save the form.
+FORM_ONLY_FIELDS = {"seen_version", "status_reason", "revision_reason", "submit_for_review"}
+
+
+def without_form_only(fields):
+    return [name for name in fields if name not in FORM_ONLY_FIELDS]
+
+
+class TrackerAdmin(ScopedMixin, SimpleHistoryAdmin):
+    """A ModelAdmin with history, the member scope, and 404 for objects outside it."""
+
+    def build_fieldsets(self, request, obj=None):
+        return super().get_fieldsets(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = self.build_fieldsets(request, obj)
+        if obj is None:
+            editable = self.has_add_permission(request)
+        else:
+            editable = self.has_change_permission(request, obj)
+        if editable:
+            return fieldsets
+        return [
+            (name, {**options, "fields": without_form_only(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def _check_object(self, request, object_id):
+        """A URL naming an object outside the user's scope is a 404, never a redirect or data."""
+        if object_id is None:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError, ValidationError):
+            found = False
+        if not found:
+            raise Http404(_("No such record."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._check_object(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._check_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def action_checkbox(self, obj):
+        """The row checkbox, with the version the row was listed at (for actions)."""
+        checkbox = super().action_checkbox(obj)
+        version = getattr(obj, "seen_version", None)
+        if version is None:
+            return checkbox
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}:{}">',
+            checkbox,
+            locking.SEEN_VERSION,
+            obj.pk,
+            version,
+        )
+
+    def get_changelist_form(self, request, **kwargs):
+        form = getattr(self, "changelist_form", None)
+        if form is not None:
+            kwargs.setdefault("form", form)
+        return super().get_changelist_form(request, **kwargs)
+
+    def refuse_stale(self, request, queryset):
+        """Refuse an action when a selected row changed after the list was shown."""
+        refusals = locking.stale_objects(queryset, locking.seen_versions(request))
+        for message in refusals:
+            self.message_user(request, message, messages.ERROR)
+        return bool(refusals)
+
+    def confirmation_page(self, request, queryset, form, action, title, intro):
+        """The intermediate page of an action that asks for a reason."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "objects": queryset,
+            "action": action,
+            "opts": self.model._meta,
+            "seen_versions": request.POST.getlist(locking.SEEN_VERSION),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "index": request.POST.get("index", "0"),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/initiatives/action_confirmation.html", context)
+
+
+class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
+    """Import and export as CSV and XLSX within the user's scope, all rows or none."""
+
+    formats = [CSV, XLSX]
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        user = request.user
+        return user.has_perm(f"{opts.app_label}.add_{opts.model_name}") or user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        """The confirmed import found errors the preview did not (the data moved meanwhile):
+        everything was rolled back; say so, row by row, and go back to the import page."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = []
+        for row in result.invalid_rows:
+            text = "; ".join(m for listed in row.error_dict.values() for m in listed)
+            problems.append(_("Row %(number)s: %(error)s") % {"number": row.number, "error": text})
+        for number, errors in result.row_errors():
+            problems.append(
+                _("Row %(number)s: %(error)s") % {"number": number, "error": errors[0].error}
+            )
+        problems += [str(error.error) for error in result.base_errors]
+        self.message_user(
+            request,
+            _("The import was refused and nothing was saved. %(problems)s")
+            % {"problems": " ".join(problems)},
+            messages.ERROR,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+            )
+        )

@@ -1,0 +1,42 @@
+"""The reference lists (members, focus areas, sources) and staff profiles."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import FocusArea, Member, Source, StaffProfile
+from .base import TrackerAdmin
+
+
+@admin.register(Member)
+class MemberAdmin(TrackerAdmin):
+    list_display = ("name_en", "name_zh", "short_name_zh", "kind", "position")
+    search_fields = ("slug", "name_en", "name_zh")
+    ordering = ("position", "slug")
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(TrackerAdmin):
+    list_display = ("number", "name_en", "name_zh")
+    search_fields = ("slug", "name_en", "name_zh")
+    ordering = ("number",)
+
+
+@admin.register(Source)
+class SourceAdmin(TrackerAdmin):
+    list_display = ("key", "title", "publisher", "published_on", "is_illustrative")
+    list_filter = ("publisher", "is_illustrative")
+    search_fields = ("key", "title", "title_zh", "publisher")
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(TrackerAdmin):
+    """Whom each staff account works for; only superusers manage accounts."""
+
+    list_display = ("user", "organisation_name")
+    list_select_related = ("user", "member")
+    search_fields = ("user__username", "member__name_en")
+    autocomplete_fields = ("user", "member")
+
+    @admin.display(description=_("works for"))
+    def organisation_name(self, profile):
+        return profile.organisation

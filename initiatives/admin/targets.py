@@ -1,0 +1,457 @@
+"""Targets, progress reports and the review queue; the logs kept beside them."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import permissions
+from ..forms import ProgressReportForm, ReturnReportsForm, TargetForm
+from ..models import (
+    Member,
+    ProgressReport,
+    ReviewState,
+    StatusChange,
+    SubmittedReport,
+    Target,
+    TargetRevision,
+)
+from ..resources import ProgressReportResource, TargetResource
+from .base import ImportExportTrackerAdmin, ScopedMixin, TrackerAdmin
+from .filters import ReportMemberFilter, TargetMemberFilter
+from .items import format_progress
+
+ITEM_RELATED = ("initiative", "project", "task")
+
+
+class ReportInline(ScopedMixin, admin.TabularInline):
+    """A target's reports, read-only here: each opens in its own form."""
+
+    model = ProgressReport
+    fk_name = "target"
+    fields = ("as_of", "value", "qualifier", "member", "status", "source", "review_reason")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "source")
+
+
+@admin.register(Target)
+class TargetAdmin(ImportExportTrackerAdmin):
+    form = TargetForm
+    resource_classes = (TargetResource,)
+    list_display = (
+        "code",
+        "target_name",
+        "item_code",
+        "measure",
+        "baseline_value",
+        "target_value",
+        "target_date",
+        "latest",
+        "progress_display",
+        "is_headline",
+    )
+    list_filter = ("measure", "direction", TargetMemberFilter, "is_headline", "is_illustrative")
+    search_fields = ("code", "name_en", "name_zh")
+    list_select_related = (*ITEM_RELATED, "source")
+    ordering = ("code",)
+    autocomplete_fields = ("source", *ITEM_RELATED)
+    inlines = (ReportInline,)
+    readonly_fields = ("latest", "progress_display", "report_link", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("code", *ITEM_RELATED, "name_en", "name_zh", "unit_en", "unit_zh")}),
+        (
+            _("Measure"),
+            {
+                "fields": (
+                    "measure",
+                    "direction",
+                    "baseline_value",
+                    "baseline_date",
+                    "target_value",
+                    "target_qualifier",
+                    "target_date",
+                    "revision_reason",
+                )
+            },
+        ),
+        (_("Progress"), {"fields": ("latest", "progress_display", "report_link")}),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "source",
+                    "is_headline",
+                    "is_illustrative",
+                    "position",
+                    "updated_at",
+                    "seen_version",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.sees_everything(request.user):
+            fields += ["code", *ITEM_RELATED, "is_headline", "is_illustrative"]
+        return fields
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def target_name(self, target):
+        return target.name
+
+    @admin.display(description=_("item"))
+    def item_code(self, target):
+        return target.item.code if target.item else "—"
+
+    @admin.display(description=_("latest approved value"), ordering="latest_as_of")
+    def latest(self, target):
+        if getattr(target, "latest_as_of", None) is None:
+            return "—"
+        return f"{target.latest_value} ({target.latest_as_of})"
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_display(self, target):
+        return format_progress(getattr(target, "progress", None))
+
+    @admin.display(description=_("report"))
+    def report_link(self, target):
+        if target.pk is None:
+            return ""
+        url = reverse("admin:initiatives_progressreport_add") + f"?target={target.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Report progress on this target"))
+
+    def save_model(self, request, obj, form, change):
+        if form.is_revision():
+            obj._change_reason = form.reason()
+        super().save_model(request, obj, form, change)
+        form.save_revision(request.user)
+
+
+class ReviewActionsMixin:
+    """Submit, approve and return, on the report list and the review queue."""
+
+    def has_review_permission(self, request):
+        return permissions.can_review(request.user)
+
+    def _apply(self, request, queryset, allowed_states, change):
+        """Apply `change` to each selected report in one of `allowed_states`; all or nothing."""
+        if self.refuse_stale(request, queryset):
+            return 0
+        reports = [report for report in queryset if report.status in allowed_states]
+        skipped = len(queryset) - len(reports)
+        try:
+            with transaction.atomic():
+                for report in reports:
+                    change(report)
+                    report.full_clean()
+                    report.save()
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("Nothing was changed: report “%(report)s”: %(error)s")
+                % {"report": report, "error": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return 0
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected report was left alone: it is not in a state for this.",
+                    "%(count)d selected reports were left alone: they are not in a state for this.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+        return len(reports)
+
+    @admin.action(description=_("Submit the selected reports for review"), permissions=["change"])
+    def submit_reports(self, request, queryset):
+        def submit(report):
+            if not (report.source_id or report.evidence_url):
+                raise ValidationError(
+                    _("Cite a source or link to the evidence before submitting the report.")
+                )
+            report.status = ReviewState.SUBMITTED
+            report.submitted_at = timezone.now()
+            report._change_reason = _("Submitted for review")
+
+        done = self._apply(request, queryset, permissions.EDITABLE_REPORT_STATES, submit)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d report submitted.", "%(count)d reports submitted.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Approve the selected reports"), permissions=["review"])
+    def approve_reports(self, request, queryset):
+        now = timezone.now()
+
+        def approve(report):
+            report.status = ReviewState.APPROVED
+            report.reviewed_by = request.user
+            report.reviewed_at = now
+            report._change_reason = _("Approved")
+
+        done = self._apply(request, queryset, (ReviewState.SUBMITTED,), approve)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d report approved.", "%(count)d reports approved.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Return the selected reports with a reason"), permissions=["review"]
+    )
+    def return_reports(self, request, queryset):
+        form = ReturnReportsForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self.confirmation_page(
+                request,
+                queryset,
+                form,
+                "return_reports",
+                _("Return reports"),
+                _("The reporting member sees the reason and can correct and resubmit."),
+            )
+        reason = form.cleaned_data["reason"]
+        now = timezone.now()
+
+        def send_back(report):
+            report.status = ReviewState.RETURNED
+            report.review_reason = reason
+            report.reviewed_by = request.user
+            report.reviewed_at = now
+            report._change_reason = reason
+
+        done = self._apply(request, queryset, (ReviewState.SUBMITTED,), send_back)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d report returned.", "%(count)d reports returned.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        return None
+
+
+class ReportColumnsMixin:
+    list_select_related = (
+        "target",
+        "target__initiative",
+        "target__project",
+        "target__task",
+        "member",
+        "source",
+        "reported_by",
+    )
+
+    @admin.display(description=_("target"), ordering="target__code")
+    def target_code(self, report):
+        return report.target.code
+
+    @admin.display(description=_("item"))
+    def item_code(self, report):
+        item = report.target.item
+        return item.code if item else "—"
+
+    @admin.display(description=_("value"), ordering="value")
+    def figure(self, report):
+        if report.value is None:
+            return _("reached") if report.milestone_reached else "—"
+        qualifier = report.get_qualifier_display() if report.qualifier else ""
+        return " ".join(
+            part for part in (str(qualifier), str(report.value), report.target.unit) if part
+        )
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTrackerAdmin):
+    form = ProgressReportForm
+    resource_classes = (ProgressReportResource,)
+    list_display = (
+        "__str__",
+        "item_code",
+        "figure",
+        "as_of",
+        "member",
+        "status",
+        "review_reason",
+        "reported_by",
+    )
+    list_filter = ("status", ReportMemberFilter, "member", "target__measure", "is_illustrative")
+    search_fields = ("target__code", "target__name_en", "target__name_zh", "narrative_en")
+    ordering = ("-as_of", "-pk")
+    date_hierarchy = "as_of"
+    autocomplete_fields = ("target", "source")
+    actions = ("submit_reports", "approve_reports", "return_reports")
+    workflow_fields = (
+        "status",
+        "review_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "submitted_at",
+        "reported_by",
+        "updated_at",
+    )
+
+    def build_fieldsets(self, request, obj=None):
+        report_fields = ["target", "as_of", "value", "qualifier", "milestone_reached"]
+        evidence = ["source", "evidence_url"]
+        fieldsets = []
+        if obj is not None:
+            fieldsets.append((_("Review"), {"fields": self.workflow_fields}))
+        fieldsets += [
+            (None, {"fields": report_fields}),
+            (_("Source or evidence"), {"fields": evidence}),
+            (_("Narrative"), {"fields": ("narrative_en", "narrative_zh", "note")}),
+        ]
+        breakdown = []
+        if obj is None:
+            breakdown = [
+                f"breakdown_{slug}" for slug in Member.objects.values_list("slug", flat=True)
+            ]
+        fieldsets.append(
+            (
+                _("Breakdown by member (optional)"),
+                {
+                    "fields": ["member", *breakdown],
+                    "description": _(
+                        "Either name the member this figure is for, or leave it empty and give "
+                        "each member's part: each part is saved as a report of its own."
+                    ),
+                },
+            )
+        )
+        if obj is None or self.has_change_permission(request, obj):
+            fieldsets.append((None, {"fields": ["submit_for_review", "seen_version"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.workflow_fields if obj is not None else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The breakdown fields are made by the form itself, one per member.
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if not name.startswith("breakdown_")]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.may_edit_report(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.may_delete_report(request.user, obj))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("as_of", timezone.localdate())
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        form.apply_workflow(request.user)
+        super().save_model(request, obj, form, change)
+        form.save_siblings(request.user)
+
+
+@admin.register(SubmittedReport)
+class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, TrackerAdmin):
+    """The review queue: submitted reports, oldest first, to approve or return."""
+
+    list_display = (
+        "__str__",
+        "item_code",
+        "figure",
+        "as_of",
+        "member",
+        "source",
+        "evidence_url",
+        "reported_by",
+        "submitted_at",
+    )
+    list_filter = (ReportMemberFilter, "target__measure")
+    search_fields = ("target__code", "target__name_en", "target__name_zh")
+    ordering = ("submitted_at", "pk")
+    actions = ("approve_reports", "return_reports")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=ReviewState.SUBMITTED)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_review(request.user) and super().has_view_permission(request, obj)
+
+
+class LogAdmin(TrackerAdmin):
+    """Append-only logs written by the admin's own actions: read, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(LogAdmin):
+    list_display = ("__str__", "old_status", "new_status", "reason", "changed_by", "changed_at")
+    list_filter = ("new_status", "is_illustrative")
+    list_select_related = (*ITEM_RELATED, "changed_by")
+    search_fields = ("initiative__code", "project__code", "task__code", "reason")
+    date_hierarchy = "changed_at"
+
+
+@admin.register(TargetRevision)
+class TargetRevisionAdmin(LogAdmin):
+    list_display = (
+        "target",
+        "old_target_value",
+        "new_target_value",
+        "old_target_date",
+        "new_target_date",
+        "reason",
+        "revised_by",
+        "revised_at",
+    )
+    list_select_related = ("target", "revised_by")
+    search_fields = ("target__code", "reason")
+    date_hierarchy = "revised_at"

@@ -1,0 +1,249 @@
+"""Admin forms: version checks, reasons for status changes and target revisions, reports."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import locking
+from .models import Member, ProgressReport, ReviewState, Status, StatusChange, TargetRevision
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version a record was loaded at, and refuses a change made from an old one."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def has_changed(self):
+        return any(name != "seen_version" for name in self.changed_data)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and self.has_changed():
+            seen = self.cleaned_data.get("seen_version")
+            message = locking.conflict_message(self.instance, seen)
+            if message:
+                raise ValidationError(message, code="stale")
+        return cleaned_data
+
+
+class PlanItemForm(VersionedForm):
+    status_reason = forms.CharField(
+        label=_("Reason for the status change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the status changes; shown in the public status history."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and "status" in self.changed_data:
+            if not (cleaned_data.get("status_reason") or "").strip():
+                self.add_error("status_reason", _("Say why the status changes."))
+        return cleaned_data
+
+    def save_status_change(self, user):
+        """Record the status change of a saved item, if there was one."""
+        if self.instance.pk is None or "status" not in self.changed_data:
+            return None
+        old_status = self.initial.get("status") or ""
+        if old_status == self.instance.status:
+            return None
+        return record_status_change(
+            self.instance, old_status, self.cleaned_data["status_reason"].strip(), user
+        )
+
+
+def record_status_change(item, old_status, reason, user):
+    return StatusChange.objects.create(
+        **{item.ITEM_KEY: item},
+        old_status=old_status,
+        new_status=item.status,
+        reason=reason,
+        changed_by=user,
+    )
+
+
+class TargetForm(VersionedForm):
+    REVISED_FIELDS = ("target_value", "target_date")
+
+    revision_reason = forms.CharField(
+        label=_("Reason for revising the target"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the target value or date changes; kept as a revision."),
+    )
+
+    def is_revision(self):
+        return self.instance.pk is not None and any(
+            name in self.changed_data for name in self.REVISED_FIELDS
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.is_revision() and not (cleaned_data.get("revision_reason") or "").strip():
+            self.add_error("revision_reason", _("Say why the target value or date changes."))
+        return cleaned_data
+
+    def reason(self):
+        return (self.cleaned_data.get("revision_reason") or "").strip()
+
+    def save_revision(self, user):
+        """Keep a revision for a saved target whose value or date changed."""
+        if not self.is_revision():
+            return None
+        return TargetRevision.objects.create(
+            target=self.instance,
+            old_target_value=self.initial.get("target_value"),
+            new_target_value=self.instance.target_value,
+            old_target_date=self.initial.get("target_date"),
+            new_target_date=self.instance.target_date,
+            reason=self.reason(),
+            revised_by=user,
+        )
+
+
+class ProgressReportForm(VersionedForm):
+    """A report: value, date, source or evidence; optionally one figure per member.
+
+    The per-member figures (on a new report) are saved as sibling reports for the same target
+    and date, each with its member set.
+    """
+
+    submit_for_review = forms.BooleanField(
+        label=_("Submit for review"),
+        required=False,
+        help_text=_("Send the report to the regional cooperation office when saving."),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "target",
+            "as_of",
+            "value",
+            "qualifier",
+            "milestone_reached",
+            "source",
+            "evidence_url",
+            "member",
+            "narrative_en",
+            "narrative_zh",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.siblings = []
+        self.breakdown_fields = {}
+        if self.instance.pk is None:
+            for member in Member.objects.all():
+                name = f"breakdown_{member.slug}"
+                self.fields[name] = forms.DecimalField(
+                    label=_("Figure for %(member)s") % {"member": member.name},
+                    required=False,
+                    max_digits=20,
+                    decimal_places=4,
+                    help_text=_("Optional: this member's part of the figure."),
+                )
+                self.breakdown_fields[name] = member
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("submit_for_review"):
+            if self.instance.pk is not None and self.instance.status not in (
+                ReviewState.DRAFT,
+                ReviewState.RETURNED,
+            ):
+                raise ValidationError(_("Only a draft or a returned report can be submitted."))
+            if not (cleaned_data.get("source") or cleaned_data.get("evidence_url")):
+                self.add_error(
+                    "source",
+                    _("Cite a source or link to the evidence before submitting the report."),
+                )
+        self.siblings = self._clean_breakdown(cleaned_data)
+        return cleaned_data
+
+    def _clean_breakdown(self, cleaned_data):
+        siblings = []
+        for name, member in self.breakdown_fields.items():
+            value = cleaned_data.get(name)
+            if value is None:
+                continue
+            if cleaned_data.get("member"):
+                self.add_error(
+                    name,
+                    _("A breakdown goes with a figure for the whole target: leave Member empty."),
+                )
+                continue
+            sibling = ProgressReport(
+                target=cleaned_data.get("target"),
+                as_of=cleaned_data.get("as_of"),
+                value=value,
+                qualifier=cleaned_data.get("qualifier") or "",
+                member=member,
+                source=cleaned_data.get("source"),
+                evidence_url=cleaned_data.get("evidence_url") or "",
+            )
+            try:
+                sibling.full_clean(exclude=["target", "as_of", "uuid"])
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error(name, message)
+                continue
+            siblings.append(sibling)
+        return siblings
+
+    def apply_workflow(self, user):
+        """Set the reporter on a new report and, when asked, submit it."""
+        report = self.instance
+        if report.pk is None:
+            report.reported_by = user
+        if self.cleaned_data.get("submit_for_review"):
+            report.status = ReviewState.SUBMITTED
+            report.submitted_at = timezone.now()
+
+    def save_siblings(self, user):
+        for sibling in self.siblings:
+            sibling.target = self.instance.target
+            sibling.as_of = self.instance.as_of
+            sibling.narrative_en = sibling.narrative_en or ""
+            sibling.reported_by = user
+            sibling.status = self.instance.status
+            sibling.submitted_at = self.instance.submitted_at
+            sibling.save()
+        return self.siblings
+
+
+class ActionForm(forms.Form):
+    """The confirmation page of a bulk action that needs a reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history of each record."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason."))
+        return reason
+
+
+class StatusChangeForm(ActionForm):
+    new_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    field_order = ["new_status", "reason"]
+
+
+class ReturnReportsForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Why are the reports returned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the reporting member, who can correct and resubmit."),
+    )

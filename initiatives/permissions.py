@@ -1,0 +1,123 @@
+"""Who may see and change what, in one place.
+
+The groups (initiatives/migrations/0003_staff_groups.py) give model-level rights. On top of
+them, a member editor's scope is the items its member leads or co-leads, and everything hanging
+from those items: their targets, the reports on those targets, their status changes and target
+revisions. Office reviewers and superusers see everything. A user with neither a member nor the
+review right sees nothing that is scoped.
+"""
+
+from django.db.models import Q
+
+from .models import (
+    CooperationProject,
+    Initiative,
+    InitiativeResponsibility,
+    ProgressReport,
+    ProjectResponsibility,
+    ReviewState,
+    StatusChange,
+    Target,
+    TargetRevision,
+    Task,
+    TaskResponsibility,
+)
+
+REVIEW_PERMISSION = "initiatives.review_progressreport"
+ITEM_MODELS = (Initiative, CooperationProject, Task)
+EDITABLE_REPORT_STATES = (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+def sees_everything(user):
+    """Superusers and office reviewers: the whole region."""
+    return bool(user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION)))
+
+
+def can_review(user):
+    return bool(user.is_active and user.has_perm(REVIEW_PERMISSION))
+
+
+def member_of(user):
+    """The member a staff account reports for, or None (office staff, or no profile)."""
+    if not hasattr(user, "_tracker_member"):
+        profile = getattr(user, "staff_profile", None)
+        user._tracker_member = profile.member if profile is not None else None
+    return user._tracker_member
+
+
+def _items_q(member, prefix=""):
+    """Rows whose item (reached through `prefix`) the member leads or co-leads."""
+    condition = Q()
+    for model in ITEM_MODELS:
+        pks = model.objects.for_member(member).values("pk")
+        condition |= Q(**{f"{prefix}{model.ITEM_KEY}__in": pks})
+    return condition
+
+
+def _own_items_q(model):
+    return lambda member: Q(pk__in=model.objects.for_member(member).values("pk"))
+
+
+def _responsibility_q(model):
+    item_model = model._meta.get_field(model.ITEM_FIELD).related_model
+    return lambda member: Q(
+        **{f"{model.ITEM_FIELD}__in": item_model.objects.for_member(member).values("pk")}
+    )
+
+
+SCOPES = {
+    Initiative: _own_items_q(Initiative),
+    CooperationProject: _own_items_q(CooperationProject),
+    Task: _own_items_q(Task),
+    InitiativeResponsibility: _responsibility_q(InitiativeResponsibility),
+    ProjectResponsibility: _responsibility_q(ProjectResponsibility),
+    TaskResponsibility: _responsibility_q(TaskResponsibility),
+    Target: lambda member: _items_q(member),
+    StatusChange: lambda member: _items_q(member),
+    TargetRevision: lambda member: _items_q(member, "target__"),
+    ProgressReport: lambda member: _items_q(member, "target__"),
+}
+
+
+def is_scoped(model):
+    """Whether rows of this model belong to some member's items (reference lists do not)."""
+    return model._meta.concrete_model in SCOPES
+
+
+def scope(user, queryset):
+    """The rows of `queryset` that `user` may see."""
+    model = queryset.model._meta.concrete_model
+    if model not in SCOPES or sees_everything(user):
+        return queryset
+    member = member_of(user)
+    if member is None:
+        return queryset.none()
+    return queryset.filter(SCOPES[model](member))
+
+
+def in_scope(user, obj):
+    """Whether one saved object lies within the user's scope."""
+    model = type(obj)._meta.concrete_model
+    if model not in SCOPES or sees_everything(user):
+        return True
+    if obj.pk is None:
+        return False
+    return scope(user, model._default_manager.filter(pk=obj.pk)).exists()
+
+
+def may_edit_report(user, report):
+    """Editors change their drafts and returned reports; reviewers anything not yet approved.
+
+    An approved report is the published record: a correction is a new report.
+    """
+    if user.is_superuser:
+        return True
+    if report.status == ReviewState.APPROVED:
+        return False
+    if can_review(user):
+        return True
+    return report.status in EDITABLE_REPORT_STATES
+
+
+def may_delete_report(user, report):
+    return user.is_superuser or report.status in EDITABLE_REPORT_STATES
