@@ -1,0 +1,119 @@
+"""Members, focus areas, sources and the demo staff accounts."""
+
+CD_FORUM = "cd-2024-forum"
+YRD_BRIEFING = "yrd-2024-12-04"
+ILLUSTRATIVE = "illustrative-demo"
+
+MEMBERS = [
+    # slug, English name, Chinese name, short Chinese name, kind
+    ("shanghai", "Shanghai", "上海市", "沪", "municipality"),
+    ("jiangsu", "Jiangsu", "江苏省", "苏", "province"),
+    ("zhejiang", "Zhejiang", "浙江省", "浙", "province"),
+    ("anhui", "Anhui", "安徽省", "皖", "province"),
+]
+MEMBER_SLUGS = [slug for slug, *_ in MEMBERS]
+
+FOCUS_AREAS = [
+    {
+        "number": 1,
+        "slug": "innovation",
+        "name_en": "Science, technology and industrial innovation",
+        "name_zh": "科技创新和产业创新",
+        "summary_en": (
+            "Cultivating new quality productive forces through cross-regional coordination "
+            "in scientific, technological and industrial innovation."
+        ),
+        "summary_zh": "加强科技创新和产业创新跨区域协同，培育和发展新质生产力。",
+    },
+    {
+        "number": 2,
+        "slug": "institutions",
+        "name_en": "Institutional support for integration",
+        "name_zh": "一体化发展体制机制",
+        "summary_en": (
+            "Public services, infrastructure connectivity, energy infrastructure and the "
+            "Eco-Green Integrated Development Demonstration Zone."
+        ),
+        "summary_zh": (
+            "公共服务便利共享、基础设施互联互通、能源基础设施建设和生态绿色一体化发展示范区。"
+        ),
+    },
+    {
+        "number": 3,
+        "slug": "opening-up",
+        "name_en": "Coordinated opening-up",
+        "name_zh": "高水平协同开放",
+        "summary_en": (
+            "Building a dual-circulation strategic hub: opening-up platforms and regional "
+            "market integration."
+        ),
+        "summary_zh": "建设国内国际双循环战略枢纽，推进开放平台建设和区域市场一体化。",
+    },
+    {
+        "number": 4,
+        "slug": "green",
+        "name_en": "Green and beautiful Yangtze River Delta",
+        "name_zh": "绿色美丽长三角",
+        "summary_en": "Joint protection and governance of the ecological environment.",
+        "summary_zh": "生态环境共保联治。",
+    },
+    {
+        "number": 5,
+        "slug": "safe-development",
+        "name_en": "Risk prevention and safe development",
+        "name_zh": "风险防范和安全发展",
+        "summary_en": "Coordinated financial reform and energy mutual assistance.",
+        "summary_zh": "协同推进金融改革创新，增强能源互济互保能力。",
+    },
+]
+
+SOURCES = [
+    {
+        "key": CD_FORUM,
+        "title": "Yangtze River Delta region set for leap in integration",
+        "title_zh": "",
+        "publisher": "China Daily",
+        "published_on": None,
+        "date_note": "2024; the forum marked the sixth year of the strategy (day not given)",
+        "url": "",
+        "reference": "News report on the high-level forum in Wenzhou, Zhejiang",
+        "is_illustrative": False,
+    },
+    {
+        "key": YRD_BRIEFING,
+        "title": (
+            "Press Release for Media Briefing of the Yangtze River Delta Regional "
+            "Cooperation Office"
+        ),
+        "title_zh": "",
+        "publisher": "Yangtze River Delta Regional Cooperation Office",
+        "published_on": "2024-12-04",
+        "date_note": "",
+        "url": "",
+        "reference": "Press briefing “Promoting High-quality Development”, 4 December 2024",
+        "is_illustrative": False,
+    },
+    {
+        "key": ILLUSTRATIVE,
+        "title": "Illustrative demo content (not a published document)",
+        "title_zh": "示例演示内容（非公开发布文件）",
+        "publisher": "Demo data of this tracker",
+        "published_on": None,
+        "date_note": "Not published: invented to show how the tracker works",
+        "url": "",
+        "reference": "",
+        "is_illustrative": True,
+    },
+]
+
+# The demo staff accounts. The fixture holds them with an unusable password because reviewed
+# reports must name their reviewer; create_demo_users sets the password and the group.
+OFFICE = "office"
+ACCOUNTS = [
+    # username, member slug (None for the regional cooperation office), first name, last name
+    (OFFICE, None, "Regional Cooperation", "Office"),
+    ("shanghai", "shanghai", "Shanghai", "Editor"),
+    ("jiangsu", "jiangsu", "Jiangsu", "Editor"),
+    ("zhejiang", "zhejiang", "Zhejiang", "Editor"),
+    ("anhui", "anhui", "Anhui", "Editor"),
+]
