@@ -55,7 +55,7 @@ def nulls_last(queryset, field, is_descending):
 class PlanItemTable(tables.Table):
     """A row per plan item, with its derived progress and schedule position."""
 
-    code = tables.Column(verbose_name=_("Code"), linkify=True)
+    code = tables.Column(verbose_name=_("Code"), linkify=True, attrs={"td": {"class": "code"}})
     title = tables.Column(verbose_name=_("Title"), linkify=True, order_by=("title_en",))
     focus_area = tables.Column(
         verbose_name=_("Focus area"), accessor="focus_area__number", order_by=("focus_area",)
@@ -65,8 +65,8 @@ class PlanItemTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     progress = tables.Column(verbose_name=_("Progress"), empty_values=())
     schedule = tables.Column(verbose_name=_("Schedule"), empty_values=())
-    due_date = tables.DateColumn(verbose_name=_("Due"), short=True)
-    last_reported = tables.DateColumn(verbose_name=_("Last reported"), short=True)
+    due_date = tables.DateColumn(verbose_name=_("Due"), format="Y-m-d")
+    last_reported = tables.DateColumn(verbose_name=_("Last reported"), format="Y-m-d")
     is_illustrative = tables.Column(verbose_name=_("Content"), empty_values=())
 
     class Meta:
@@ -194,7 +194,7 @@ class TaskTable(PlanItemTable):
 class UpdateTable(tables.Table):
     """Approved progress reports, newest first."""
 
-    as_of = tables.DateColumn(verbose_name=_("As of"))
+    as_of = tables.DateColumn(verbose_name=_("As of"), format="Y-m-d")
     item = tables.Column(verbose_name=_("Item"), empty_values=(), orderable=False)
     target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
     value = tables.Column(verbose_name=_("Reported"), empty_values=())

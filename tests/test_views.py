@@ -1,0 +1,326 @@
+"""The public pages: figures, filters, sorting, exports, feed, sitemap, languages, query counts."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import Initiative, Task
+from tests.site_data import UNAPPROVED, build_site
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/I-02/",
+    "/projects/",
+    "/projects/P-07/",
+    "/tasks/",
+    "/tasks/T-101/",
+    "/tasks/T-102/",
+    "/members/jiangsu/",
+    "/areas/area-2/",
+    "/sources/",
+    "/updates/",
+]
+
+
+@pytest.fixture
+def site(db):
+    return build_site()
+
+
+def text_of(response):
+    return response.content.decode()
+
+
+def unapproved_figures():
+    return [f"{value:,}" for value in UNAPPROVED.values()] + [str(v) for v in UNAPPROVED.values()]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_answers_with_a_title_a_description_and_one_h1(client, site, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = text_of(response)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    assert len(title) > len(" · YRD Integration Tracker")
+    description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
+    assert len(description) > 40
+    assert html.count("<h1") == 1
+    assert 'href="#main"' in html
+    assert "<script" not in html
+    assert " style=" not in html
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/updates/feed/", "/api/reports/", "/api/targets/"])
+def test_unapproved_values_never_shown(client, site, url):
+    html = text_of(client.get(url))
+    for figure in unapproved_figures():
+        assert figure not in html
+
+
+@pytest.mark.parametrize("url", ["/tasks/?_export=csv", "/updates/?_export=json"])
+def test_unapproved_values_never_exported(client, site, url):
+    content = client.get(url).content.decode()
+    for figure in unapproved_figures():
+        assert figure not in content
+
+
+def test_initiative_page_shows_targets_against_reported_progress(client, site):
+    html = text_of(client.get("/initiatives/I-02/"))
+    assert "Public EV charging piles" in html
+    assert "600,000 piles" in html  # target
+    assert "530,000 piles" in html  # baseline
+    assert "590,000 piles" in html  # latest approved
+    assert "as of 2024-09-30" in html
+    assert "1.55" in html and "1.9" in html
+    assert "target exceeded" in html  # 1.55 is below 1.9, lower is better
+    assert "Revised target" in html and "Raised after the forum in Wenzhou." in html
+    assert "Construction began in every member." in html  # status history
+    assert "T-101" in html  # supporting task table
+    assert "Press release" in html  # the source
+    # the breakdown by member
+    assert re.search(r"Jiangsu</a></th><td>150,000 piles", html)
+
+
+def test_item_page_draws_a_chart_with_a_text_alternative_and_a_table(client, site):
+    html = text_of(client.get("/initiatives/I-02/"))
+    assert '<svg viewBox="0 0 640 280" role="img"' in html
+    assert "2 approved values from 2024-03-31 to 2024-09-30." in html
+    assert 'class="chart-target"' in html and 'class="chart-trajectory"' in html
+    assert html.count('class="chart-point"') == 3  # two piles reports, one ratio report
+    assert "Data of the chart: Public charging piles, total" in html
+
+
+def test_progress_is_shown_as_a_figure_not_only_a_bar(client, site):
+    html = text_of(client.get("/initiatives/I-02/"))
+    # 590,000 between 530,000 and 600,000 is 85.7 %
+    assert '<span class="progress-figure">85%</span>' in html
+
+
+def test_illustrative_content_is_marked(client, site):
+    html = text_of(client.get("/projects/P-07/"))
+    assert "Illustrative demo content" in html
+    assert "Reached" in html  # the milestone
+
+
+def test_task_page_links_its_parent(client, site):
+    html = text_of(client.get("/tasks/T-101/"))
+    assert 'href="/initiatives/I-02/"' in html
+    assert "1,200 piles" in html
+
+
+def test_dashboard_shows_lists_headlines_and_latest_updates(client, site):
+    html = text_of(client.get("/"))
+    assert "Public charging piles, total" in html  # headline indicator
+    assert "530,000 piles" in html and "590,000 piles" in html
+    assert "Overdue" in html and "T-102" in html  # behind schedule or overdue
+    assert "1.55" in html  # latest approved updates
+    assert 'href="/members/jiangsu/"' in html and 'href="/areas/area-2/"' in html
+
+
+def test_member_page_lists_what_it_leads_and_co_leads(client, site):
+    html = text_of(client.get("/members/anhui/"))
+    assert "T-101" in html  # leads
+    assert "I-02" in html  # co-leads
+    assert "Co-responsible" in html
+
+
+def test_source_page_lists_every_figure_citing_it(client, site):
+    html = text_of(client.get("/sources/"))
+    assert 'id="source-yrd-2024-12-04"' in html
+    assert "I-02.1 Public charging piles, total" in html
+    assert "590,000 piles" in html
+
+
+def test_unknown_codes_are_404(client, site):
+    assert client.get("/initiatives/I-99/").status_code == 404
+    assert client.get("/members/nowhere/").status_code == 404
+    assert client.get("/tasks/<script>/").status_code == 404
+
+
+def codes_in_table(response):
+    return re.findall(
+        r'<td class="code"[^>]*><a href="/[a-z]+/([A-Z]-[0-9]+)/">', text_of(response)
+    )
+
+
+class TestFilters:
+    def test_by_member_and_status(self, client, site):
+        response = client.get("/tasks/", {"member": "zhejiang", "status": "delayed"})
+        assert codes_in_table(response) == ["T-102"]
+        response = client.get("/tasks/", {"member": "zhejiang", "status": "on_track"})
+        assert codes_in_table(response) == []
+
+    def test_by_schedule_position_including_unknown(self, client, site, make):
+        undated = make.task(code="T-900", start_date=None, due_date=None)
+        assert codes_in_table(client.get("/tasks/", {"schedule": "overdue"})) == ["T-102"]
+        assert codes_in_table(client.get("/tasks/", {"schedule": "behind"})) == ["T-101"]
+        assert codes_in_table(client.get("/tasks/", {"schedule": "unknown"})) == [undated.code]
+        assert codes_in_table(client.get("/projects/", {"schedule": "on_schedule"})) == ["P-07"]
+
+    def test_illustrative(self, client, site):
+        assert codes_in_table(client.get("/tasks/", {"illustrative": "yes"})) == ["T-102"]
+        assert codes_in_table(client.get("/tasks/", {"illustrative": "no"})) == ["T-101"]
+
+    def test_search_in_both_languages(self, client, site):
+        assert codes_in_table(client.get("/tasks/", {"q": "expressways"})) == ["T-101"]
+        assert codes_in_table(client.get("/tasks/", {"q": "换电站"})) == ["T-102"]
+
+    def test_by_focus_area(self, client, site):
+        assert codes_in_table(client.get("/tasks/", {"area": "area-1"})) == ["T-102"]
+
+    def test_a_filtered_list_is_a_link(self, client, site):
+        html = text_of(client.get("/tasks/?member=anhui&status=on_track"))
+        assert '<option value="anhui" selected>' in html
+        assert "member=anhui" in html and "_export=csv" in html
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {"status": "nonsense"},
+            {"member": "atlantis"},
+            {"schedule": "'; DROP TABLE"},
+            {"page": "9999"},
+            {"page": "abc"},
+            {"sort": "nonsense"},
+            {"_export": "xlsx"},
+        ],
+    )
+    def test_bad_parameters_never_fail(self, client, site, query):
+        assert client.get("/tasks/", query).status_code in (200, 404)
+
+
+class TestSorting:
+    def test_by_progress_both_ways_with_unknown_last(self, client, site):
+        build_site(first=False)
+        ascending = codes_in_table(client.get("/tasks/", {"sort": "progress"}))
+        descending = codes_in_table(client.get("/tasks/", {"sort": "-progress"}))
+        progress = dict(Task.objects.with_progress().values_list("code", "progress"))
+        known = [code for code in ascending if progress[code] is not None]
+        assert [progress[c] for c in known] == sorted(progress[c] for c in known)
+        assert progress[ascending[-1]] is None and progress[descending[-1]] is None
+        assert progress[descending[0]] == max(p for p in progress.values() if p is not None)
+
+    def test_by_code_descending(self, client, site):
+        build_site(first=False)
+        codes = codes_in_table(client.get("/initiatives/", {"sort": "-code"}))
+        assert codes == sorted(Initiative.objects.values_list("code", flat=True), reverse=True)
+
+
+class TestExports:
+    def test_csv_rows_match_the_filter(self, client, site):
+        build_site(2, first=False)
+        query = {"status": "delayed", "_export": "csv"}
+        response = client.get("/tasks/", query)
+        assert response["Content-Type"].startswith("text/csv")
+        assert 'filename="tasks.csv"' in response["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert len(rows) - 1 == Task.objects.filter(status="delayed").count() == 3
+        assert "Code" in rows[0] and "Progress" in rows[0]
+
+    def test_json_rows_match_the_filter(self, client, site):
+        build_site(30, first=False)  # more rows than one page of the table
+        response = client.get("/tasks/", {"member": "anhui", "_export": "json"})
+        rows = json.loads(response.content)
+        assert len(rows) == Task.objects.filter(responsibilities__member__slug="anhui").count()
+        assert len(rows) > 25
+
+    def test_csv_is_formula_safe(self, client, site):
+        content = client.get("/tasks/", {"_export": "csv"}).content.decode()
+        titles = [row[1] for row in csv.reader(io.StringIO(content))][1:]
+        assert '\'=HYPERLINK("http://example.invalid") swap stations' in titles
+        assert not any(title.startswith(("=", "+", "-", "@")) for title in titles)
+
+    def test_update_export(self, client, site):
+        rows = json.loads(client.get("/updates/", {"_export": "json"}).content)
+        assert len(rows) == 6  # the approved reports of one copy
+        assert any(row["Reported"] == "1.55" for row in rows)
+
+    def test_other_formats_are_not_offered(self, client, site):
+        response = client.get("/tasks/", {"_export": "xls"})
+        assert response["Content-Type"].startswith("text/html")
+
+
+def test_feed_lists_approved_updates_in_atom(client, site):
+    response = client.get("/updates/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    xml = text_of(response)
+    assert xml.count("<entry>") == 6
+    assert "590,000 piles" in xml and "Vehicle-to-charging-pile ratio: 1.55" in xml
+
+
+def test_sitemap_lists_pages_in_both_languages(client, site):
+    xml = text_of(client.get("/sitemap.xml"))
+    assert "http://testserver/initiatives/I-02/" in xml
+    assert "http://testserver/zh-hans/initiatives/I-02/" in xml
+    assert "http://testserver/members/jiangsu/" in xml
+    assert 'hreflang="zh-hans"' in xml
+
+
+class TestLanguages:
+    def test_chinese_page_is_in_chinese(self, client, site):
+        html = text_of(client.get("/zh-hans/initiatives/I-02/"))
+        assert '<html lang="zh-Hans">' in html
+        assert "新增公共充电桩" in html and "公共充电桩总数" in html
+        assert "目标与进展" in html  # "Targets and reported progress"
+        assert "Targets and reported progress" not in html
+        assert "600,000 个" in html
+
+    def test_falls_back_to_english_where_no_chinese(self, client, site):
+        html = text_of(client.get("/zh-hans/projects/P-07/"))
+        assert "Network plan published" in html
+
+    def test_language_switch_keeps_the_page_and_filters(self, client, site):
+        html = text_of(client.get("/tasks/?status=delayed"))
+        assert 'href="/zh-hans/tasks/?status=delayed"' in html
+        html = text_of(client.get("/zh-hans/tasks/?status=delayed"))
+        assert 'href="/tasks/?status=delayed"' in html
+
+    def test_english_is_unprefixed_whatever_the_browser_asks(self, client, site):
+        html = text_of(client.get("/initiatives/I-02/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+        assert '<html lang="en">' in html
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/zh-hans/", "/updates/feed/"])
+def test_public_pages_set_no_cookie_and_do_not_vary_on_it(client, site, url):
+    response = client.get(url)
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
+QUERY_PAGES = [
+    *PAGES,
+    "/tasks/?member=anhui&status=on_track&sort=-progress",
+    "/tasks/?_export=csv",
+    "/initiatives/?_export=json",
+    "/updates/feed/",
+    "/sitemap.xml",
+    "/api/initiatives/",
+    "/api/tasks/",
+    "/api/targets/",
+    "/api/reports/",
+]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_counts_are_small_and_do_not_grow_with_the_data(client, site):
+    small = {url: count_queries(client, url) for url in QUERY_PAGES}
+    build_site(9, first=False)
+    large = {url: count_queries(client, url) for url in QUERY_PAGES}
+    print("queries per page:", small)
+    assert max(small.values()) <= 10, small
+    assert large == small
