@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint format check clean
+.PHONY: install demo serve test lint format check clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ format: install
 check: install lint
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Backups go to backups/tracker-<time>.json.gz; restore one with `make restore FILE=...`.
+backup: install
+	$(BIN)/python manage.py backup $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/tracker-....json.gz"; exit 2; }
+	$(BIN)/python manage.py restore $(FILE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
