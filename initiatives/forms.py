@@ -22,6 +22,18 @@ class VersionedForm(forms.ModelForm):
     def has_changed(self):
         return any(name != "seen_version" for name in self.changed_data)
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A form showing only some fields (a list row) skips the constraints on the others;
+        # check them all, so that the database never has to refuse the row.
+        if self.errors:
+            return
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None and self.has_changed():

@@ -9,12 +9,10 @@ from initiatives.models import StaffProfile
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
 from tests import factories
 
-PASSWORD = "a-long-test-password"
-
 
 def staff(username, member=None, group=MEMBER_EDITORS):
     user = get_user_model().objects.create_user(
-        username, password=PASSWORD, is_staff=True, email=f"{username}@example.org"
+        username, password=None, is_staff=True, email=f"{username}@example.org"
     )
     user.groups.add(Group.objects.get(name=group))
     StaffProfile.objects.create(user=user, member=factories.member(member) if member else None)

@@ -178,10 +178,12 @@ class PlanItemAdmin(TrackerAdmin):
         return getattr(item, "last_reported", None) or "—"
 
     def save_model(self, request, obj, form, change):
-        if change and "status" in form.changed_data:
+        # The list edits only due dates; the change form may change the status.
+        status_form = isinstance(form, PlanItemForm)
+        if status_form and change and "status" in form.changed_data:
             obj._change_reason = form.cleaned_data["status_reason"].strip()
         super().save_model(request, obj, form, change)
-        if change:
+        if status_form and change:
             form.save_status_change(request.user)
 
     def save_formset(self, request, form, formset, change):

@@ -1,0 +1,275 @@
+"""The permission matrix: each editor and the reviewer, on every admin model and path."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from initiatives import roles
+from initiatives.models import ProgressReport, Status, StatusChange, Task
+from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
+from tests.staff import Region, editor, reviewer
+
+pytestmark = pytest.mark.django_db
+
+USERS = ("jiangsu", "zhejiang", "office")
+SCOPED = ("initiative", "cooperationproject", "task", "target", "progressreport")
+
+
+@pytest.fixture
+def region():
+    return Region()
+
+
+@pytest.fixture
+def users():
+    return {"jiangsu": editor("jiangsu"), "zhejiang": editor("zhejiang"), "office": reviewer()}
+
+
+def owners(region):
+    """Every scoped object with the members responsible for it."""
+    return {
+        "initiative": [(region.zhejiang_initiative, {"zhejiang"})],
+        "cooperationproject": [(region.shared_project, {"shanghai", "jiangsu"})],
+        "task": [(region.jiangsu_task, {"jiangsu"}), (region.zhejiang_task, {"zhejiang"})],
+        "target": [
+            (region.jiangsu_target, {"jiangsu"}),
+            (region.zhejiang_target, {"zhejiang"}),
+            (region.project_target, {"shanghai", "jiangsu"}),
+            (region.initiative_target, {"zhejiang"}),
+        ],
+        "progressreport": [
+            (region.jiangsu_draft, {"jiangsu"}),
+            (region.zhejiang_draft, {"zhejiang"}),
+            (region.zhejiang_submitted, {"zhejiang"}),
+        ],
+    }
+
+
+def visible(region, model, who):
+    """The pks `who` should see: the reviewer all, an editor its member's."""
+    return {obj.pk for obj, members in owners(region)[model] if who == "office" or who in members}
+
+
+def url(model, view, *args):
+    return reverse(f"admin:initiatives_{model}_{view}", args=args)
+
+
+def test_the_groups_are_those_the_app_names():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {roles.MEMBER_EDITORS, roles.OFFICE_REVIEWERS} <= names
+    editors = Group.objects.get(name=roles.MEMBER_EDITORS)
+    assert not editors.permissions.filter(codename="review_progressreport").exists()
+    reviewers = Group.objects.get(name=roles.OFFICE_REVIEWERS)
+    assert reviewers.permissions.filter(codename="review_progressreport").exists()
+
+
+def test_anonymous_visitors_get_the_login_page(client, region):
+    for model in (*SCOPED, "submittedreport"):
+        response = client.get(url(model, "changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("model", SCOPED)
+def test_changelist_lists_only_the_scope(client, region, users, who, model):
+    client.force_login(users[who])
+    response = client.get(url(model, "changelist"))
+    assert response.status_code == 200
+    listed = {obj.pk for obj in response.context["cl"].result_list}
+    assert listed == visible(region, model, who)
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("model", SCOPED)
+def test_change_history_and_delete_views_outside_the_scope_are_404(
+    client, region, users, who, model
+):
+    client.force_login(users[who])
+    mine = visible(region, model, who)
+    for obj, _members in owners(region)[model]:
+        for view in ("change", "history", "delete"):
+            response = client.get(url(model, view, obj.pk))
+            if obj.pk not in mine:
+                assert response.status_code == 404, (view, obj)
+            elif view == "delete":
+                # only drafts and returned reports can be deleted, by their member's editors
+                may_delete = (
+                    model == "progressreport"
+                    and who != "office"
+                    and obj.status
+                    in (
+                        "draft",
+                        "returned",
+                    )
+                )
+                assert response.status_code == (200 if may_delete else 403), (view, obj)
+            else:
+                assert response.status_code == 200, (view, obj)
+                assert str(obj.pk) in response.content.decode() or obj._meta.model_name in (
+                    response.content.decode()
+                )
+
+
+@pytest.mark.parametrize("who", ("jiangsu", "zhejiang"))
+def test_a_post_to_another_members_object_changes_nothing(client, region, users, who):
+    client.force_login(users[who])
+    other = region.zhejiang_task if who == "jiangsu" else region.jiangsu_task
+    response = client.post(
+        url("task", "change", other.pk), {"title_en": "Taken over", "seen_version": other.version}
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.title_en != "Taken over"
+    response = client.post(url("task", "delete", other.pk), {"post": "yes"})
+    assert response.status_code == 404
+    assert Task.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_autocomplete_offers_only_the_scope(client, region, users, who):
+    client.force_login(users[who])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "initiatives", "model_name": "progressreport", "field_name": "target"},
+    )
+    assert response.status_code == 200
+    offered = {int(result["id"]) for result in response.json()["results"]}
+    assert offered == visible(region, "target", who)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "initiatives", "model_name": "task", "field_name": "project"},
+    )
+    assert response.status_code == 200
+    offered = {int(result["id"]) for result in response.json()["results"]}
+    assert offered == visible(region, "cooperationproject", who)
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_report_form_refuses_a_target_outside_the_scope(client, region, users, who, make):
+    client.force_login(users[who])
+    before = ProgressReport.objects.count()
+    for target in (region.jiangsu_target, region.zhejiang_target):
+        response = client.post(
+            url("progressreport", "add"),
+            {
+                "target": target.pk,
+                "as_of": "2024-08-31",
+                "value": "40",
+                "source": make.source().pk,
+            },
+        )
+        if target.pk in visible(region, "target", who):
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 200
+            assert "target" in response.context["adminform"].form.errors
+    mine = sum(
+        t.pk in visible(region, "target", who)
+        for t in (region.jiangsu_target, region.zhejiang_target)
+    )
+    assert ProgressReport.objects.count() == before + mine
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_bulk_status_action_reaches_only_the_scope(client, region, users, who):
+    client.force_login(users[who])
+    tasks = [region.jiangsu_task, region.zhejiang_task]
+    response = client.post(
+        url("task", "changelist"),
+        {
+            "action": "change_status",
+            "_selected_action": [t.pk for t in tasks],
+            "new_status": Status.AT_RISK,
+            "reason": "Funding is late.",
+            "apply": "yes",
+        },
+    )
+    assert response.status_code == 302
+    for task in tasks:
+        task.refresh_from_db()
+        expected = Status.AT_RISK if task.pk in visible(region, "task", who) else Status.NOT_STARTED
+        assert task.status == expected
+    assert StatusChange.objects.count() == len(visible(region, "task", who))
+
+
+@pytest.mark.parametrize("who", ("jiangsu", "zhejiang"))
+def test_editors_never_approve(client, region, users, who):
+    client.force_login(users[who])
+    report = region.zhejiang_submitted
+    for model in ("progressreport", "submittedreport"):
+        client.post(
+            url(model, "changelist"),
+            {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+        )
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert client.get(url("submittedreport", "changelist")).status_code == 403
+
+
+def test_the_reviewer_sees_the_review_queue(client, region, users):
+    client.force_login(users["office"])
+    response = client.get(url("submittedreport", "changelist"))
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["cl"].result_list] == [region.zhejiang_submitted.pk]
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize(
+    "model", ["member", "focusarea", "source", "statuschange", "targetrevision"]
+)
+def test_reference_lists_and_logs_are_readable(client, region, users, who, model):
+    client.force_login(users[who])
+    assert client.get(url(model, "changelist")).status_code == 200
+    assert client.get(url(model, "add")).status_code == (
+        200 if who == "office" and model in ("member", "focusarea", "source") else 403
+    )
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_staff_accounts_are_for_superusers(client, region, users, who):
+    client.force_login(users[who])
+    assert client.get(url("staffprofile", "changelist")).status_code == 403
+
+
+EXPORTS = {
+    "task": (TaskResource, "code"),
+    "target": (TargetResource, "code"),
+    "progressreport": (ProgressReportResource, "uuid"),
+}
+
+
+def export(client, model, file_format=0):
+    resource, _key = EXPORTS[model]
+    prefix = resource.__name__.lower()
+    data = {"format": file_format, "resource": 0}
+    data.update({f"{prefix}_{name}": "on" for name in resource().get_export_order()})
+    return client.post(url(model, "export"), data)
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("model", EXPORTS)
+def test_export_holds_only_the_scope(client, region, users, who, model):
+    client.force_login(users[who])
+    response = export(client, model)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    key = EXPORTS[model][1]
+    exported = {row[key] for row in rows}
+    expected = {
+        str(getattr(obj, key))
+        for obj, _m in owners(region)[model]
+        if obj.pk in visible(region, model, who)
+    }
+    assert exported == expected
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_import_pages_open_for_those_who_may_change(client, region, users, who):
+    client.force_login(users[who])
+    for model in EXPORTS:
+        assert client.get(url(model, "import")).status_code == 200
