@@ -39,6 +39,7 @@ LISTS = (
 SHORT_NAMES = {Initiative: _("Initiatives"), CooperationProject: _("Projects"), Task: _("Tasks")}
 SCHEDULES = [*(value for value in Schedule.values if value is not None), None]
 BEHIND = (Schedule.OVERDUE, Schedule.BEHIND)
+BEHIND_SHOWN = 15  # on the dashboard; the filtered lists give the rest
 
 
 def approved_reports():
@@ -221,7 +222,8 @@ def dashboard(request):
             "lists": lists,
             "by_area": by_area,
             "by_member": by_member,
-            "behind": behind,
+            "behind": behind[:BEHIND_SHOWN],
+            "behind_count": len(behind),
             "headlines": headlines,
             "updates": approved_reports().order_by("-as_of", "-pk")[:8],
             "status_rows": crosstab(lists, "statuses"),

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from initiatives.models import Measure, Qualifier, Schedule
@@ -19,14 +18,16 @@ QUALIFIED = {
 
 @register.filter
 def figure(value):
-    """A number with grouped thousands and no trailing zeros; empty for None."""
+    """A number with its thousands grouped by commas and no trailing zeros; empty for None.
+
+    The same in both languages, as the plan's documents print figures: 600,000 and 1.55.
+    """
     if value is None or value == "":
         return ""
     number = Decimal(str(value)).normalize()
     if number == number.to_integral():
         number = number.quantize(Decimal(1))
-    places = max(0, -number.as_tuple().exponent)
-    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return f"{number:,f}"
 
 
 def measured(value, measure, unit, qualifier=""):
