@@ -1,0 +1,112 @@
+"""The read-only JSON API for open-data users."""
+
+import pytest
+
+from initiatives.models import ProgressReport, ReviewState, Task
+from tests.site_data import UNAPPROVED, build_site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(db):
+    return build_site()
+
+
+def get(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def by_code(rows):
+    return {row["code"]: row for row in rows}
+
+
+def test_index_names_every_endpoint(client, site):
+    data = get(client, "/api/")
+    assert set(data) == {"initiatives", "projects", "tasks", "targets", "reports"}
+    assert data["targets"] == "http://testserver/api/targets/"
+
+
+def test_initiatives_with_derived_figures(client, site):
+    data = get(client, "/api/initiatives/")
+    assert data["count"] == 1 and data["page"] == 1 and data["next"] is None
+    item = by_code(data["results"])["I-02"]
+    assert item["title_en"] == "Public EV charging piles"
+    assert item["title_zh"] == "新增公共充电桩"
+    assert item["url"] == "http://testserver/initiatives/I-02/"
+    assert item["lead_members"] == ["jiangsu"] and item["co_members"] == ["anhui"]
+    assert item["focus_area"] == "area-2"
+    assert item["status"] == "on_track"
+    assert item["sources"] == ["yrd-2024-12-04"]
+    assert item["schedule"] in {"overdue", "behind", "on_schedule", "ahead", None}
+    assert 0 <= item["progress"] <= 100
+    assert item["last_reported"] == "2024-11-30"
+
+
+def test_tasks_say_what_they_support(client, site):
+    tasks = by_code(get(client, "/api/tasks/")["results"])
+    assert tasks["T-101"]["initiative"] == "I-02" and tasks["T-101"]["project"] is None
+    assert tasks["T-102"]["project"] == "P-07"
+    assert tasks["T-102"]["schedule"] == "overdue"
+    assert tasks["T-102"]["is_illustrative"] is True
+
+
+def test_item_lists_take_the_table_filters(client, site):
+    build_site(3, first=False)
+    data = get(client, "/api/tasks/", member="zhejiang", status="delayed")
+    assert data["count"] == Task.objects.filter(status="delayed").count() == 4
+    assert get(client, "/api/tasks/", q="换电站")["count"] == 4
+    assert get(client, "/api/tasks/", status="nonsense")["count"] == 0
+
+
+def test_targets_show_latest_approved_value_against_target(client, site):
+    targets = by_code(get(client, "/api/targets/")["results"])
+    piles = targets["I-02.1"]
+    assert piles["baseline_value"] == 530000 and piles["target_value"] == 600000
+    assert piles["latest_value"] == 590000 and piles["latest_as_of"] == "2024-09-30"
+    assert piles["exceeded"] is False and piles["is_headline"] is True
+    assert piles["revisions"][0]["reason"] == "Raised after the forum in Wenzhou."
+    ratio = targets["I-02.2"]
+    assert ratio["direction"] == "lower"
+    assert ratio["latest_value"] == 1.55 and ratio["target_value"] == 1.9
+    assert ratio["exceeded"] is True and ratio["progress"] == 100
+
+
+def test_reports_are_approved_only(client, site):
+    data = get(client, "/api/reports/")
+    assert data["count"] == ProgressReport.objects.filter(status=ReviewState.APPROVED).count()
+    assert data["count"] < ProgressReport.objects.count()
+    values = {row["value"] for row in data["results"]}
+    assert not values & set(UNAPPROVED.values())
+    breakdown = [row for row in data["results"] if row["member"] == "jiangsu"]
+    assert breakdown[0]["value"] == 150000 and breakdown[0]["target"] == "I-02.1"
+
+
+def test_reports_filter_by_member(client, site):
+    data = get(client, "/api/reports/", member="jiangsu")
+    assert [row["value"] for row in data["results"]] == [150000]
+
+
+def test_pages(client, site):
+    build_site(40, first=False)  # 41 copies of two tasks: 82 tasks, 246 reports
+    first = get(client, "/api/reports/")
+    assert first["count"] == 41 * 6 and first["pages"] == 3 and len(first["results"]) == 100
+    assert first["next"] == "http://testserver/api/reports/?page=2"
+    last = get(client, "/api/reports/", page=3)
+    assert len(last["results"]) == 46 and last["next"] is None
+    assert last["previous"] == "http://testserver/api/reports/?page=2"
+    ids = {row["id"] for row in first["results"]} | {row["id"] for row in last["results"]}
+    assert len(ids) == 146
+
+
+@pytest.mark.parametrize("page", ["0", "99", "abc", "-1"])
+def test_a_page_that_does_not_exist_is_404(client, site, page):
+    assert client.get("/api/tasks/", {"page": page}).status_code == 404
+
+
+def test_read_only(client, site):
+    assert client.post("/api/tasks/", {}).status_code == 405
+    assert client.delete("/api/reports/").status_code == 405
