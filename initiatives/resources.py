@@ -78,6 +78,14 @@ class LookupWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class NumberWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ArithmeticError, TypeError):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+
 class TrackerResource(resources.ModelResource):
     """Shared by the three resources: the importing user, the scope and the version check."""
 
@@ -91,6 +99,12 @@ class TrackerResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, LookupWidget):
                 field.widget.user = user
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if f.get_internal_type() == "DecimalField":
+            return NumberWidget
+        return super().widget_from_django_field(f, default)
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
