@@ -587,6 +587,7 @@ class Builder:
         else:
             fields.update(name_en="Share of planned work completed", name_zh="计划工作完成比例")
             fields.update(unit_en="%", unit_zh="%")
+        fields["created_at"] = stamp(max(date(2024, 1, 15), course.start - timedelta(days=30)), 9)
         self.target("task", target_code, fields)
         scale = int(count[4]) if count else 100
         slow = course.profile in ("behind", "overdue", "suspended", "cancelled")
@@ -620,9 +621,18 @@ class Builder:
             )
             self.report(target_code, as_of, value=value, narrative=text, reporter=lead)
         if dates and course.profile == "on_schedule" and co and index % 6 == 2:
-            offsets = (-7, 5, -2, 4)
-            for n, member in enumerate((lead, *co)):
-                value = max(0, min(scale, round(scale * (course.progress + offsets[n]) / 100)))
+            # Each member's part: for a share of work, how far its own part is; for a count,
+            # its share of the total, the lead taking the largest.
+            responsible = (lead, *co)
+            if count:
+                total = round(scale * course.progress / 100)
+                weights = [len(responsible) + 1] + [2] * len(co)
+                parts = [total * w // sum(weights) for w in weights]
+                parts[0] += total - sum(parts)
+            else:
+                offsets = (-7, 5, -2, 4)
+                parts = [min(100, course.progress + offsets[n]) for n in range(len(responsible))]
+            for member, value in zip(responsible, parts, strict=True):
                 self.report(target_code, dates[-1], value=value, member=member, reporter=member)
         self.pending_reports(target_code, course, milestone, scale, lead, index, j)
         self.revision(target_code, course, count, index)
@@ -664,6 +674,8 @@ class Builder:
             )
         elif n % 7 == 3:
             reason = RETURN_REASONS[n % len(RETURN_REASONS)]
+            if reason is RETURN_REASONS[0]:
+                value = round(scale * max(0, course.progress - 6) / 100)
             self.report(
                 target_code,
                 as_of,
@@ -713,6 +725,9 @@ class Builder:
             row = {"uuid": key_uuid("revision", target_code), "target": [target_code], **fields}
             row.update(revised_by=[OFFICE], is_illustrative=True)
             self.add("initiatives.targetrevision", row, target_code)
+            for _, target in self.rows["initiatives.target"]:
+                if target["fields"]["code"] == target_code:
+                    target["fields"]["updated_at"] = fields["revised_at"]
 
 
 def build():
