@@ -402,8 +402,8 @@ INITIATIVES = [
         others("zhejiang"),
         "“One-stop service” for newborns across the region",
         "长三角新生儿出生“一件事”一站式服务",
-        "Introduced in 2024 (yrd-2024-12-04). That it is one of the 10 initiatives is "
-        "assumed for the demo.",
+        "Introduced in 2024, as the briefing of 4 December 2024 reports. That it is one of "
+        "the 10 initiatives is assumed for the demo.",
         "2024年推出。将其列为10项举措之一为演示假设。",
         status="completed",
         due="2024-12-31",
@@ -415,8 +415,8 @@ INITIATIVES = [
         others("anhui"),
         "Financial aid without application for students studying across provinces",
         "跨省就读家庭经济困难学生资助“免申即享”",
-        "Introduced in 2024 (yrd-2024-12-04). That it is one of the 10 initiatives is "
-        "assumed for the demo.",
+        "Introduced in 2024, as the briefing of 4 December 2024 reports. That it is one of "
+        "the 10 initiatives is assumed for the demo.",
         "2024年推出。将其列为10项举措之一为演示假设。",
         start="2024-03-01",
     ),
