@@ -66,7 +66,7 @@ NARRATIVES = {
             "The members met this quarter and confirmed the next steps.",
             "各方本季度召开协调会，明确下一步工作。",
         ),
-        ("Main works under way on all sections.", "各标段主体工程有序推进。"),
+        ("All parts of the work are under way.", "各项工作全面推进。"),
         ("Procurement finished; delivery has started.", "采购已完成，进入实施阶段。"),
     ],
     "slow": [
@@ -563,14 +563,23 @@ class Builder:
         target_code = f"{code}.1"
         count = options.get("target")
         milestone = not count and course.profile in DONE_PROFILES | {"not_started"} and j % 2
+        if milestone:
+            name_en, name_zh, unit_en, unit_zh, value = title_en, title_zh, "", "", None
+        elif count:
+            name_en, name_zh, unit_en, unit_zh, value = count
+        else:
+            name_en, name_zh = "Share of planned work completed", "计划工作完成比例"
+            unit_en, unit_zh, value = "%", "%", "100"
         fields = {
-            "unit_en": "",
-            "unit_zh": "",
-            "measure": "milestone" if milestone else "percentage",
+            "name_en": name_en,
+            "name_zh": name_zh,
+            "unit_en": unit_en,
+            "unit_zh": unit_zh,
+            "measure": "milestone" if milestone else "number" if count else "percentage",
             "direction": "higher",
             "baseline_value": None if milestone else "0",
             "baseline_date": None if milestone else course.start.isoformat(),
-            "target_value": None if milestone else "100",
+            "target_value": value,
             "target_qualifier": "",
             "target_date": course.due.isoformat(),
             "source": [ILLUSTRATIVE],
@@ -578,15 +587,6 @@ class Builder:
             "is_headline": False,
             "position": 1,
         }
-        if milestone:
-            fields.update(name_en=title_en, name_zh=title_zh)
-        elif count:
-            name_en, name_zh, unit_en, unit_zh, value = count
-            fields.update(name_en=name_en, name_zh=name_zh, unit_en=unit_en, unit_zh=unit_zh)
-            fields.update(measure="number", target_value=value)
-        else:
-            fields.update(name_en="Share of planned work completed", name_zh="计划工作完成比例")
-            fields.update(unit_en="%", unit_zh="%")
         fields["created_at"] = stamp(max(date(2024, 1, 15), course.start - timedelta(days=30)), 9)
         self.target("task", target_code, fields)
         scale = int(count[4]) if count else 100
