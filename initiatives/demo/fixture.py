@@ -28,7 +28,7 @@ from .reference import (
 from .tasks import BY_AREA, BY_PARENT
 
 CHINA = timezone(timedelta(hours=8))
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/yrd-tracker/demo")
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.yrd-tracker.invalid")
 PLAN_END = date(2026, 12, 31)
 
 # How many free tasks get each profile; "on_schedule" takes the rest.
@@ -102,9 +102,15 @@ STATUS_REASONS = {
         "Approvals in one member are still pending.",
     ],
     "suspended": ["Paused until the members agree how costs are shared."],
-    "cancelled": ["Merged into a wider task of the same project; no longer tracked separately."],
+    "cancelled": ["Merged into a wider task; no longer tracked separately."],
     "completed": ["All deliverables confirmed by the lead member."],
 }
+
+
+def require(condition, message):
+    """Refuse to write a fixture that would not load or would mislead."""
+    if not condition:
+        raise ValueError(message)
 
 
 def d(value):
@@ -219,18 +225,11 @@ def report_dates(course):
     """Up to four dated points from the start to the latest report, for a chart line."""
     if course.last is None:
         return []
-    step = 1 if course.monthly else 3
-    points, month = [], course.start.month
-    year = course.start.year
-    while True:
-        end = month_end(year, month)
-        if end > course.last:
-            break
+    points, months = [], 0
+    while (end := month_end(course.start.year, course.start.month + months)) <= course.last:
         if end > course.start and (course.monthly or end.month % 3 == 0):
             points.append(end)
-        month += step if course.monthly else 1
-        if month > 12:
-            year, month = year + 1, month - 12
+        months += 1
     if not points or points[-1] != course.last:
         points.append(course.last)
     if len(points) > 4:
@@ -242,7 +241,6 @@ def report_dates(course):
 class Builder:
     def __init__(self):
         self.rows = {}
-        self.users = {slug: slug for slug in MEMBER_SLUGS}
         self.pending = 0
 
     def add(self, model, fields, sort_key):
@@ -266,7 +264,7 @@ class Builder:
             "initiatives.progressreport",
             "initiatives.statuschange",
         ]
-        assert set(order) >= set(self.rows), set(self.rows) - set(order)
+        require(set(order) >= set(self.rows), f"no load order for {set(self.rows) - set(order)}")
         return [row for model in order for _, row in sorted(self.rows.get(model, []))]
 
     # Reference lists and accounts
@@ -312,14 +310,14 @@ class Builder:
         fields["version"] = 1
         self.add(f"initiatives.{model}", fields, code)
         for slug in (lead, *co):
-            assert slug in MEMBER_SLUGS, f"{code}: unknown member {slug!r}"
+            require(slug in MEMBER_SLUGS, f"{code}: unknown member {slug!r}")
             role = "lead" if slug == lead else "co"
             row = {item_key: [code], "member": [slug], "role": role}
             self.add(f"initiatives.{item_key}responsibility", row, (code, slug))
 
     def plan_item(self, model, item_key, item: Item):
         start, due = d(item.start), d(item.due)
-        assert start <= due, f"{item.code}: due before start"
+        require(start <= due, f"{item.code}: due before start")
         fields = {
             "title_en": item.title_en,
             "title_zh": item.title_zh,
@@ -444,12 +442,12 @@ class Builder:
         illustrative=True,
     ):
         as_of = d(as_of)
-        assert as_of <= DEMO_DATE, f"{target_code}: report dated after {DEMO_DATE}"
+        require(as_of <= DEMO_DATE, f"{target_code}: report dated after {DEMO_DATE}")
         if status != "draft":
             submitted = submitted or as_of + timedelta(days=5)
         if status in ("approved", "returned"):
             reviewed = reviewed or submitted + timedelta(days=4)
-            assert reviewed <= DEMO_DATE, f"{target_code}: reviewed after {DEMO_DATE}"
+            require(reviewed <= DEMO_DATE, f"{target_code}: reviewed after {DEMO_DATE}")
         fields = {
             "uuid": key_uuid("report", target_code, as_of, member or "all", status),
             "target": [target_code],
@@ -500,7 +498,7 @@ class Builder:
         for profile, count in PROFILE_COUNTS.items():
             pool += [profile] * count
         free = sorted((t for t in tasks if t[7] is None), key=lambda t: jitter(t[0] + "profile"))
-        assert len(pool) <= len(free), "more profiles than free tasks"
+        require(len(pool) <= len(free), "more profiles than free tasks")
         pool += ["on_schedule"] * (len(free) - len(pool))
         for task, profile in zip(free, pool, strict=True):
             task[7] = profile
@@ -513,7 +511,7 @@ class Builder:
         j = jitter(code)
         parent_due = d(parent.due) if parent else PLAN_END
         course = plan_course(profile, code, parent_due)
-        assert course.start <= course.due, f"{code}: due before start"
+        require(course.start <= course.due, f"{code}: due before start")
         if parent:
             others = [slug for slug in (parent.lead, *parent.co) if slug != lead]
             co = others[: 1 + j % 2] if others else []
