@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import FocusArea, Member, ProgressReport, Schedule, Status
+from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status
 
 SCHEDULE_SLUGS = {
     "overdue": Schedule.OVERDUE,
@@ -100,9 +100,16 @@ class UpdateFilter(django_filters.FilterSet):
         empty_label=_("Any focus area"),
     )
 
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        to_field_name="key",
+        empty_label=_("Any source"),
+    )
+
     class Meta:
         model = ProgressReport
-        fields = ["member", "area"]
+        fields = ["member", "area", "source"]
 
     def filter_area(self, queryset, name, value):
         if not value:

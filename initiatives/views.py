@@ -1,10 +1,12 @@
 """The public pages. Each asks the model's QuerySets for what it shows, in a fixed number of
 queries, touches no session and sets no cookie, so that any cache may keep it."""
 
+import math
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -40,6 +42,8 @@ SHORT_NAMES = {Initiative: _("Initiatives"), CooperationProject: _("Projects"), 
 SCHEDULES = [*(value for value in Schedule.values if value is not None), None]
 BEHIND = (Schedule.OVERDUE, Schedule.BEHIND)
 BEHIND_SHOWN = 15  # on the dashboard; the filtered lists give the rest
+SECTION_PAGE = 25  # rows of a table within a page (member, area, item)
+CITED_SHOWN = 50  # figures listed under each source; the API gives them all
 
 
 def approved_reports():
@@ -50,14 +54,21 @@ def approved_reports():
 
 
 def configured_table(request, table_class, queryset, prefix, **kwargs):
-    """A sortable, unpaginated table and its rows.
+    """A sortable table, paginated, and all of its rows (for the summaries beside it).
 
-    The rows are read from the table's own (sorted) queryset, which keeps them: rendering the
-    table afterwards costs no further query.
+    The rows are read once from the table's own sorted queryset, which keeps them: counting,
+    paginating and rendering the table afterwards cost no further query.
     """
     table = table_class(queryset, prefix=f"{prefix}-", **kwargs)
     RequestConfig(request, paginate=False).configure(table)
-    return table, list(table.data.data)
+    rows = list(table.data.data)
+    pages = max(1, math.ceil(len(rows) / SECTION_PAGE))
+    try:
+        page = min(max(int(request.GET.get(table.prefixed_page_field, 1)), 1), pages)
+    except ValueError:
+        page = 1
+    table.paginate(page=page, per_page=SECTION_PAGE)
+    return table, rows
 
 
 def describe(model, link):
@@ -267,17 +278,35 @@ class SourceListView(ListView):
     model = Source
 
     def get_queryset(self):
-        item_link = ("initiative", "project", "task")
-        return Source.objects.prefetch_related(
-            Prefetch("targets", queryset=Target.objects.select_related(*item_link)),
+        def count(queryset):
+            counted = queryset.filter(source=OuterRef("pk")).order_by().values("source")
+            return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+        def first(model, order, **related):
+            queryset = model.objects.select_related(*related.get("select", ())).order_by(*order)
+            return queryset[:CITED_SHOWN]
+
+        approved = ProgressReport.objects.filter(status=ReviewState.APPROVED)
+        return Source.objects.annotate(
+            target_count=count(Target.objects.all()), report_count=count(approved)
+        ).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=first(Target, ["code"], select=("initiative", "project", "task")),
+                to_attr="cited_targets",
+            ),
             Prefetch(
                 "reports",
-                queryset=approved_reports().order_by("-as_of", "-pk"),
-                to_attr="approved_reports",
+                queryset=approved_reports().order_by("-as_of", "-pk")[:CITED_SHOWN],
+                to_attr="cited_reports",
             ),
-            "initiatives",
-            "cooperationprojects",
-            "tasks",
+            Prefetch("initiatives", queryset=first(Initiative, ["code"]), to_attr="cited_i"),
+            Prefetch(
+                "cooperationprojects",
+                queryset=first(CooperationProject, ["code"]),
+                to_attr="cited_p",
+            ),
+            Prefetch("tasks", queryset=first(Task, ["code"]), to_attr="cited_t"),
         )
 
 
