@@ -527,16 +527,13 @@ class Builder:
             "status": course.status,
             "start_date": course.start.isoformat(),
             "due_date": course.due.isoformat(),
-            "sources": sorted({(figure.source,) for figure in figures}),
+            "sources": [[key] for key in sorted({figure.source for figure in figures})],
             "is_illustrative": True,
+            "initiative": None,
+            "project": None,
         }
-        fields["sources"] = [list(key) for key in fields["sources"]]
         if parent:
-            parent_key = "initiative" if parent.code.startswith("I-") else "project"
-            fields["initiative"] = [parent.code] if parent_key == "initiative" else None
-            fields["project"] = [parent.code] if parent_key == "project" else None
-        else:
-            fields["initiative"] = fields["project"] = None
+            fields["initiative" if parent.code.startswith("I-") else "project"] = [parent.code]
         created = max(date(2024, 1, 15), course.start - timedelta(days=30))
         if course.status != "on_track" and course.status in STATUS_REASONS:
             changed = self.status_day(course)
