@@ -273,3 +273,19 @@ def test_import_pages_open_for_those_who_may_change(client, region, users, who):
     client.force_login(users[who])
     for model in EXPORTS:
         assert client.get(url(model, "import")).status_code == 200
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_logs_and_the_queue_have_a_history_page(client, region, users, who, make):
+    change = StatusChange.objects.create(
+        task=region.zhejiang_task, old_status="", new_status=Status.ON_TRACK, reason="Started."
+    )
+    client.force_login(users[who])
+    expected = 200 if who in ("zhejiang", "office") else 404
+    assert client.get(url("statuschange", "history", change.pk)).status_code == expected
+    if who == "office":
+        response = client.get(url("submittedreport", "history", region.zhejiang_submitted.pk))
+        assert response.status_code == 302
+        assert response["Location"] == url(
+            "progressreport", "history", region.zhejiang_submitted.pk
+        )

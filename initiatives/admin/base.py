@@ -52,8 +52,8 @@ def without_form_only(fields):
     return [name for name in fields if name not in FORM_ONLY_FIELDS]
 
 
-class TrackerAdmin(ScopedMixin, SimpleHistoryAdmin):
-    """A ModelAdmin with history, the member scope, and 404 for objects outside it."""
+class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+    """A ModelAdmin with the member scope, and 404 for objects outside it."""
 
     def build_fieldsets(self, request, obj=None):
         return super().get_fieldsets(request, obj)
@@ -93,10 +93,6 @@ class TrackerAdmin(ScopedMixin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._check_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_object(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def action_checkbox(self, obj):
         """The row checkbox, with the version the row was listed at (for actions)."""
@@ -143,6 +139,15 @@ class TrackerAdmin(ScopedMixin, SimpleHistoryAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/initiatives/action_confirmation.html", context)
+
+
+class TrackerAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """A scoped ModelAdmin whose history is django-simple-history's: who changed what, when
+    and why."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FocusArea, Member, Source, StaffProfile
-from .base import TrackerAdmin
+from .base import ScopedAdmin, TrackerAdmin
 
 
 @admin.register(Member)
@@ -29,7 +29,7 @@ class SourceAdmin(TrackerAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(TrackerAdmin):
+class StaffProfileAdmin(ScopedAdmin):
     """Whom each staff account works for; only superusers manage accounts."""
 
     list_display = ("user", "organisation_name")

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,11 +23,15 @@ from ..models import (
     TargetRevision,
 )
 from ..resources import ProgressReportResource, TargetResource
-from .base import ImportExportTrackerAdmin, ScopedMixin, TrackerAdmin
+from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin
 from .filters import ReportMemberFilter, TargetMemberFilter
 from .items import format_progress
 
 ITEM_RELATED = ("initiative", "project", "task")
+
+
+def url_for(model_name, view, *args):
+    return reverse(f"admin:initiatives_{model_name}_{view}", args=args)
 
 
 class ReportInline(ScopedMixin, admin.TabularInline):
@@ -383,7 +388,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
 
 
 @admin.register(SubmittedReport)
-class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, TrackerAdmin):
+class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
     """The review queue: submitted reports, oldest first, to approve or return."""
 
     list_display = (
@@ -417,9 +422,16 @@ class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, TrackerAdmin)
     def has_view_permission(self, request, obj=None):
         return permissions.can_review(request.user) and super().has_view_permission(request, obj)
 
+    def history_view(self, request, object_id, extra_context=None):
+        """A queued report's history is the report's."""
+        self._check_object(request, object_id)
+        return HttpResponseRedirect(url_for("progressreport", "history", object_id))
 
-class LogAdmin(TrackerAdmin):
-    """Append-only logs written by the admin's own actions: read, never edited."""
+
+class LogAdmin(ScopedAdmin):
+    """Append-only logs written by the admin's own actions: read, never edited.
+
+    Being never edited, their history is the admin's own log of additions."""
 
     def has_add_permission(self, request):
         return False
