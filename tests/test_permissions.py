@@ -289,3 +289,35 @@ def test_logs_and_the_queue_have_a_history_page(client, region, users, who, make
         assert response["Location"] == url(
             "progressreport", "history", region.zhejiang_submitted.pk
         )
+
+
+def test_bulk_delete_spares_what_an_editor_may_not_delete(client, make, users):
+    task = make.task(lead="jiangsu")
+    target = make.target(task)
+    draft = make.report(target, value=1, status="draft")
+    approved = make.report(target, value=2)
+    client.force_login(users["jiangsu"])
+    action = {"action": "delete_selected", "post": "yes", "index": 0}
+    response = client.post(
+        url("progressreport", "changelist"), {**action, "_selected_action": [draft.pk, approved.pk]}
+    )
+    assert response.status_code in (200, 403)
+    assert ProgressReport.objects.filter(pk=approved.pk).exists()
+    client.post(url("progressreport", "changelist"), {**action, "_selected_action": [draft.pk]})
+    assert not ProgressReport.objects.filter(pk=draft.pk).exists()
+    assert ProgressReport.history.filter(id=draft.pk, history_type="-").exists()
+
+
+def test_editors_cannot_rename_codes_or_move_items(client, make, users):
+    from tests.admin_forms import change_form_data
+
+    task = make.task(lead="jiangsu")
+    client.force_login(users["jiangsu"])
+    data = change_form_data(client.get(url("task", "change", task.pk)))
+    data.update({"code": "T-777", "focus_area": make.area(2).pk, "title_en": "Renamed"})
+    assert client.post(url("task", "change", task.pk), data).status_code == 302
+    code = task.code
+    task.refresh_from_db()
+    assert task.title_en == "Renamed"
+    assert task.code == code
+    assert task.focus_area.number == 1
