@@ -468,3 +468,14 @@ def test_changelist_query_count_stays_fixed_as_rows_grow(client, make, model, wh
     large = count()
     assert large == small, f"{model}: {small} queries for 2 rows, {large} for 10"
     assert small <= 20
+
+
+def test_the_item_page_shows_its_targets_and_latest_reports(client, make, jiangsu):
+    task = make.task(lead="jiangsu")
+    target = make.target(task, name_en="Kilometres opened")
+    make.report(target, value=42, status="returned", as_of=date(2024, 8, 31))
+    client.force_login(jiangsu)
+    page = client.get(url("task", "change", task.pk)).content.decode()
+    assert "Kilometres opened" in page
+    assert "2024-08-31" in page and "Returned" in page
+    assert f"{url('progressreport', 'add')}?target={target.pk}" in page

@@ -321,3 +321,40 @@ def test_editors_cannot_rename_codes_or_move_items(client, make, users):
     assert task.title_en == "Renamed"
     assert task.code == code
     assert task.focus_area.number == 1
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_import_is_held_to_the_scope(client, region, users, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [
+        "code,name_en",
+        f"{region.jiangsu_target.code},Renamed by import",
+        f"{region.zhejiang_target.code},Renamed by import",
+    ]
+    client.force_login(users[who])
+    upload = SimpleUploadedFile("targets.csv", "\n".join(rows).encode(), content_type="text/csv")
+    response = client.post(
+        url("target", "import"), {"resource": "0", "format": "0", "import_file": upload}
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    refused = {row.number for row in result.invalid_rows}
+    mine = visible(region, "target", who)
+    expected = {
+        number
+        for number, target in enumerate((region.jiangsu_target, region.zhejiang_target), 1)
+        if target.pk not in mine
+    }
+    assert refused == expected
+    assert ("confirm_form" in response.context) == (not expected)
+
+
+@pytest.mark.parametrize("who", ("jiangsu", "zhejiang"))
+@pytest.mark.parametrize("model", ["member", "focusarea", "source"])
+def test_editors_read_but_never_change_reference_lists(client, users, who, model, make):
+    obj = {"member": make.member, "focusarea": make.area, "source": make.source}[model]()
+    client.force_login(users[who])
+    assert client.get(url(model, "change", obj.pk)).status_code == 200
+    response = client.post(url(model, "change", obj.pk), {"name_en": "Changed", "title": "X"})
+    assert response.status_code == 403

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +13,7 @@ from ..models import (
     CooperationProject,
     Initiative,
     InitiativeResponsibility,
+    ProgressReport,
     ProjectResponsibility,
     Schedule,
     Target,
@@ -125,7 +126,14 @@ class PlanItemAdmin(TrackerAdmin):
     list_per_page = 50
     autocomplete_fields = ("sources",)
     actions = ("change_status",)
-    readonly_fields = ("progress_display", "schedule_display", "last_report", "updated_at")
+    readonly_fields = (
+        "progress_display",
+        "schedule_display",
+        "last_report",
+        "recent_reports",
+        "updated_at",
+    )
+    RECENT_REPORTS = 10
     editor_readonly_fields = ("code", "focus_area", "is_illustrative", "sources")
     main_fields = ("code", "title_en", "title_zh", "summary_en", "summary_zh", "focus_area")
 
@@ -135,7 +143,14 @@ class PlanItemAdmin(TrackerAdmin):
             (_("Status"), {"fields": ("status", "status_reason", "start_date", "due_date")}),
             (
                 _("Progress"),
-                {"fields": ("progress_display", "schedule_display", "last_report")},
+                {
+                    "fields": (
+                        "progress_display",
+                        "schedule_display",
+                        "last_report",
+                        "recent_reports",
+                    )
+                },
             ),
             (
                 _("Sources"),
@@ -176,6 +191,35 @@ class PlanItemAdmin(TrackerAdmin):
     @admin.display(description=_("last approved report"), ordering="last_reported")
     def last_report(self, item):
         return getattr(item, "last_reported", None) or "—"
+
+    @admin.display(description=_("latest reports"))
+    def recent_reports(self, item):
+        """The latest reports on the item's targets, whatever their review state."""
+        if item.pk is None:
+            return "—"
+        reports = (
+            ProgressReport.objects.filter(**{f"target__{item.ITEM_KEY}": item})
+            .select_related("target", "member")
+            .order_by("-as_of", "-pk")[: self.RECENT_REPORTS]
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:initiatives_progressreport_change", args=[report.pk]),
+                    report.target.code,
+                    report.as_of,
+                    "—" if report.value is None else report.value,
+                    report.member or "",
+                    report.get_status_display(),
+                )
+                for report in reports
+            ),
+        )
+        if not rows:
+            return _("No reports yet: use “Report progress” on a target below.")
+        return format_html("<table>{}</table>", rows)
 
     def save_model(self, request, obj, form, change):
         # The list edits only due dates; the change form may change the status.
