@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -94,6 +95,14 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         self._check_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        # Django validates list edits before its save transaction; validate inside one, so
+        # that the version check locks the rows it read until they are saved.
+        if request.method == "POST" and "_save" in request.POST:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def action_checkbox(self, obj):
         """The row checkbox, with the version the row was listed at (for actions)."""
         checkbox = super().action_checkbox(obj)
@@ -115,7 +124,10 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         return super().get_changelist_form(request, **kwargs)
 
     def refuse_stale(self, request, queryset):
-        """Refuse an action when a selected row changed after the list was shown."""
+        """Refuse an action when a selected row changed after the list was shown.
+
+        Call it inside the action's transaction: the rows checked stay locked until saved.
+        """
         refusals = locking.stale_objects(queryset, locking.seen_versions(request))
         for message in refusals:
             self.message_user(request, message, messages.ERROR)

@@ -244,12 +244,12 @@ class PlanItemAdmin(TrackerAdmin):
     def change_status(self, request, queryset):
         form = StatusChangeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            if self.refuse_stale(request, queryset):
-                return None
             new_status = form.cleaned_data["new_status"]
             reason = form.cleaned_data["reason"]
             changed = 0
             with transaction.atomic():
+                if self.refuse_stale(request, queryset):
+                    return None
                 for item in queryset:
                     if item.status == new_status:
                         continue

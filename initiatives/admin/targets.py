@@ -160,12 +160,12 @@ class ReviewActionsMixin:
 
     def _apply(self, request, queryset, allowed_states, change):
         """Apply `change` to each selected report in one of `allowed_states`; all or nothing."""
-        if self.refuse_stale(request, queryset):
-            return 0
-        reports = [report for report in queryset if report.status in allowed_states]
-        skipped = len(queryset) - len(reports)
         try:
             with transaction.atomic():
+                if self.refuse_stale(request, queryset):
+                    return 0
+                reports = [report for report in queryset if report.status in allowed_states]
+                skipped = len(queryset) - len(reports)
                 for report in reports:
                     change(report)
                     report.full_clean()
