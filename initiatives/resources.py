@@ -6,6 +6,8 @@ rows on the items that member leads or co-leads. Text cells that a spreadsheet w
 formula are exported with a leading apostrophe, which an import removes again.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -145,9 +147,13 @@ class TrackerResource(resources.ModelResource):
         seen = self.text(row, "version")
         if not seen:
             return
-        if not seen.isdigit():
+        try:
+            number = Decimal(seen)
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite() or number != int(number) or number < 1:
             raise ValidationError({"version": _("The version is a whole number.")})
-        message = locking.conflict_message(instance, int(seen))
+        message = locking.conflict_message(instance, int(number))
         if message:
             raise ValidationError(message)
 

@@ -335,3 +335,24 @@ def test_negative_numbers_export_as_numbers(client, make, jiangsu):
     rows = list(csv.DictReader(io.StringIO(export(client, "target", TargetResource, CSV).decode())))
     row = next(r for r in rows if r["code"] == target.code)
     assert row["target_value"].startswith("-5")
+
+
+@pytest.mark.parametrize("version", ["x", "1.5", "0", "Infinity"])
+def test_a_malformed_version_is_a_row_error(client, make, jiangsu, version):
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    upload = csv_file([{"code": task.code, "title_en": "After", "version": version}])
+    response = preview(client, "task", upload)
+    assert "whole number" in row_errors(response.context["result"])[1]
+    task.refresh_from_db()
+    assert task.title_en == "Before"
+
+
+def test_an_xlsx_version_may_come_as_a_decimal_number(client, make, jiangsu):
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    upload = xlsx_file([{"code": task.code, "title_en": "After", "version": float(task.version)}])
+    response = preview(client, "task", upload, XLSX)
+    assert confirm(client, "task", response).status_code == 302
+    task.refresh_from_db()
+    assert task.title_en == "After"
