@@ -17,7 +17,7 @@ from .models.progress import SCHEDULE_TOLERANCE
 from .templatetags.figures import measured
 
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 72, 20, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 92, 24, 16, 44
 
 
 @dataclass

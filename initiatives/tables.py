@@ -56,7 +56,9 @@ class PlanItemTable(tables.Table):
     """A row per plan item, with its derived progress and schedule position."""
 
     code = tables.Column(verbose_name=_("Code"), linkify=True, attrs={"td": {"class": "code"}})
-    title = tables.Column(verbose_name=_("Title"), linkify=True, order_by=("title_en",))
+    title = tables.Column(
+        verbose_name=_("Title"), order_by=("title_en",), attrs={"td": {"class": "title"}}
+    )
     focus_area = tables.Column(
         verbose_name=_("Focus area"), accessor="focus_area__number", order_by=("focus_area",)
     )
@@ -65,9 +67,15 @@ class PlanItemTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     progress = tables.Column(verbose_name=_("Progress"), empty_values=())
     schedule = tables.Column(verbose_name=_("Schedule"), empty_values=())
-    due_date = tables.DateColumn(verbose_name=_("Due"), format="Y-m-d")
-    last_reported = tables.DateColumn(verbose_name=_("Last reported"), format="Y-m-d")
-    is_illustrative = tables.Column(verbose_name=_("Content"), empty_values=())
+    due_date = tables.DateColumn(
+        verbose_name=_("Due"), format="Y-m-d", attrs={"td": {"class": "date"}}
+    )
+    last_reported = tables.DateColumn(
+        verbose_name=_("Last reported"), format="Y-m-d", attrs={"td": {"class": "date"}}
+    )
+    is_illustrative = tables.Column(
+        verbose_name=_("Illustrative"), empty_values=(), visible=False
+    )  # shown beside the title; a column of its own in exports
 
     class Meta:
         fields = ()
@@ -111,9 +119,20 @@ class PlanItemTable(tables.Table):
     def order_last_reported(self, queryset, is_descending):
         return nulls_last(queryset, "last_reported", is_descending)
 
+    def render_title(self, record, value):
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        if record.is_illustrative:
+            tag = format_html('<span class="demo-tag">{}</span>', _("Illustrative demo"))
+            return format_html("{} {}", link, tag)
+        return link
+
+    def value_title(self, record, value):
+        return value
+
     def render_focus_area(self, record):
+        area = record.focus_area
         return format_html(
-            '<a href="{}">{}</a>', record.focus_area.get_absolute_url(), record.focus_area
+            '<a href="{}" aria-label="{}">{}</a>', area.get_absolute_url(), area, area.number
         )
 
     def value_focus_area(self, record):
@@ -152,11 +171,6 @@ class PlanItemTable(tables.Table):
 
     def value_schedule(self, record):
         return str(schedule_label(record.schedule))
-
-    def render_is_illustrative(self, record):
-        if record.is_illustrative:
-            return format_html('<span class="demo-tag">{}</span>', _("Illustrative demo"))
-        return _("From the sources")
 
     def value_is_illustrative(self, record):
         return bool(record.is_illustrative)

@@ -1,0 +1,189 @@
+"""The public site in a real headless Chromium (Debian's package), driven by Playwright.
+
+Outside CI a machine without Chromium or Playwright skips these tests; in CI (CI=true) that
+is a failure. Screenshots are kept under artifacts/screenshots/.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.site_data import build_site
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+WIDTHS = (1280, 360)
+
+
+def unavailable(reason):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
+    # Playwright's sync API keeps an event loop running in this thread; the database calls
+    # the tests make around it are ordinary synchronous ones.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(transactional_db):
+    return build_site()
+
+
+def test_dashboard_renders(page, live_server, site):
+    page.goto(f"{live_server.url}/")
+    assert page.title().startswith("Is the Yangtze River Delta integration plan on track?")
+    assert page.locator("h1").inner_text() == "Yangtze River Delta integration plan: progress"
+    headline = page.locator("#headline-heading + .table-scroll table")
+    assert "590,000 piles" in headline.inner_text()
+    assert page.locator(".card").count() == 3
+    assert page.get_by_role("navigation", name="Main").is_visible()
+
+
+def test_filter_the_task_table_by_member_and_status(page, live_server, site):
+    build_site(2, first=False)
+    page.goto(f"{live_server.url}/tasks/")
+    assert page.locator("td.code").count() == 6
+    page.get_by_label("Responsible member").select_option("zhejiang")
+    page.get_by_label("Status").select_option("delayed")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"member=zhejiang"))
+    assert "status=delayed" in page.url
+    codes = page.locator("td.code").all_inner_texts()
+    assert len(codes) == 3 and "T-102" in codes
+    assert page.get_by_text("3 items match.").is_visible()
+    page.get_by_label("Status").select_option("on_track")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"status=on_track"))
+    assert page.locator("td.code").count() == 0
+    assert page.get_by_text("Nothing matches these filters.").is_visible()
+
+
+def test_switch_language(page, live_server, site):
+    page.goto(f"{live_server.url}/initiatives/I-02/")
+    page.get_by_role("link", name="简体中文").click()
+    page.wait_for_url(f"{live_server.url}/zh-hans/initiatives/I-02/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("h1").inner_text() == "新增公共充电桩"
+    assert page.get_by_role("heading", name="目标与进展").is_visible()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"{live_server.url}/initiatives/I-02/")
+    assert page.locator("h1").inner_text() == "Public EV charging piles"
+
+
+def test_follow_an_initiative_to_a_task(page, live_server, site):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Initiatives").click()
+    page.get_by_role("link", name="I-02", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/initiatives/I-02/")
+    assert "600,000 piles" in page.locator("#target-I-02\\.1").inner_text()
+    page.locator("#tasks-heading").scroll_into_view_if_needed()
+    page.get_by_role("link", name="T-101", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/tasks/T-101/")
+    assert page.locator("h1").inner_text() == "Build charging piles along expressways"
+
+
+def test_keyboard_reaches_the_content_through_the_skip_link(page, live_server, site):
+    page.goto(f"{live_server.url}/tasks/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # visible once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+PAGE_TYPES = {
+    "dashboard": "/",
+    "initiatives": "/initiatives/",
+    "initiative": "/initiatives/I-02/",
+    "projects": "/projects/",
+    "project": "/projects/P-02/",
+    "tasks": "/tasks/?status=delayed",
+    "task": "/tasks/T-160/",
+    "member": "/members/anhui/",
+    "area": "/areas/green/",
+    "sources": "/sources/",
+    "updates": "/updates/",
+    "dashboard-zh": "/zh-hans/",
+    "initiative-zh": "/zh-hans/initiatives/I-02/",
+    "tasks-zh": "/zh-hans/tasks/",
+}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("loaddata", "demo", verbosity=0)
+
+
+def test_every_page_type_is_accessible_and_fits_small_screens(page, live_server, demo):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for name, url in PAGE_TYPES.items():
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{url}")
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth") - width
+            if overflow > 0:
+                problems[f"{name} at {width}px"] = f"page wider than the screen by {overflow}px"
+            if width != WIDTHS[0]:
+                continue
+            results = axe.run(page)
+            serious = [
+                f"{violation['id']}: {violation['help']} "
+                f"({', '.join(str(node['target']) for node in violation['nodes'][:3])})"
+                for violation in results.response["violations"]
+                if violation["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[name] = serious
+    assert not problems, problems

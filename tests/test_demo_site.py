@@ -1,0 +1,180 @@
+"""The public site on the demo data: the plan's real figures where a newcomer looks for them."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import Member, ProgressReport, ReviewState, Target, Task
+from initiatives.templatetags.figures import report_figure
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def target_section(html, code):
+    start = html.index(f'id="target-{code}"')
+    end = html.find('<section class="target"', start + 1)
+    return html[start : end if end > 0 else None]
+
+
+def test_newcomer_goes_from_the_dashboard_to_the_charging_piles(client, demo):
+    dashboard = page(client, "/")
+    assert 'href="/initiatives/"' in dashboard
+    listing = page(client, "/initiatives/")
+    assert 'href="/initiatives/I-02/"' in listing
+    html = page(client, "/initiatives/I-02/")
+    assert "Install over 70,000 new public EV charging piles" in html
+    piles = target_section(html, "I-02.1")
+    assert "<strong>600,000 charging piles</strong>" in piles  # the target
+    assert "603,400 charging piles" in piles and "as of 2024-12-31" in piles  # reported
+    assert "Yangtze River Delta region set for leap in integration" in piles  # its source
+    assert "over 70,000 charging piles" in target_section(html, "I-02.2")
+    ratio = target_section(html, "I-02.3")
+    assert "1.55 vehicles per pile" in ratio and "1.9 vehicles per pile" in ratio
+    assert "Lower is better" in ratio and "target exceeded" in ratio
+    assert "Press Release for Media Briefing" in ratio
+
+    # the same in Chinese
+    html = page(client, "/zh-hans/initiatives/I-02/")
+    assert "新建公共充电桩7万个以上，总量达到60万个" in html
+    piles = target_section(html, "I-02.1")
+    assert "公共充电桩总量" in piles and "600,000 个" in piles and "603,400 个" in piles
+    ratio = target_section(html, "I-02.3")
+    assert "1.55 辆/桩" in ratio and "1.9 辆/桩" in ratio and "越低越好" in ratio
+    assert "目标与进展" in html and "状态历史" in html
+
+    # and the railway initiative beside it
+    assert "660 km" in page(client, "/initiatives/I-01/")
+
+
+def test_dashboard_shows_the_headline_indicators_from_baseline_to_latest(client, demo):
+    html = page(client, "/")
+    start = html.index('id="headline-heading"')
+    headlines = html[start : html.index("</table>", start)]
+    for baseline, latest in [
+        ("23.9%", "24.4%"),
+        ("2.81%", "3.34%"),
+        ("4,150 km", "7,600 km"),
+        ("42 µg/m³", "30 µg/m³"),
+        ("75.1%", "83.3%"),
+    ]:
+        assert baseline in headlines and latest in headlines
+    assert html.count('class="card"') == 3
+    assert re.search(r'<p class="big-figure">165</p>', html)
+
+
+PAGE_TYPES = [
+    "/initiatives/I-01/",
+    "/projects/",
+    "/projects/P-02/",
+    "/tasks/",
+    "/tasks/T-160/",
+    "/members/anhui/",
+    "/areas/green/",
+    "/sources/",
+    "/updates/",
+    "/updates/feed/",
+    "/zh-hans/",
+    "/zh-hans/tasks/?member=zhejiang&status=delayed",
+    "/api/targets/",
+    "/sitemap.xml",
+]
+
+
+def test_every_page_type_answers_on_the_demo(client, demo):
+    for url in PAGE_TYPES:
+        page(client, url)
+
+
+def test_unapproved_figures_never_show(client, demo):
+    hidden = ProgressReport.objects.exclude(status=ReviewState.APPROVED).select_related(
+        "target__initiative", "target__project", "target__task"
+    )
+    assert hidden.exists()
+    for report in hidden.filter(value__isnull=False):
+        target = report.target
+        html = page(client, target.item.get_absolute_url())
+        section = target_section(html, target.code)
+        row = f"<td>{report.as_of:%Y-%m-%d}</td><td>{report_figure(report)}"
+        approved_twin = target.reports.filter(
+            status=ReviewState.APPROVED, as_of=report.as_of, value=report.value
+        )
+        if not approved_twin.exists():
+            assert row not in section, (report.status, target.code)
+
+    # a new submitted figure stays off every page until it is approved
+    piles = Target.objects.get(code="I-02.1")
+    report = factories.report(piles, 612345, as_of=date(2025, 3, 31), status=ReviewState.SUBMITTED)
+    urls = ["/", "/initiatives/I-02/", "/updates/", "/updates/feed/", "/sources/"]
+    urls += ["/api/targets/", "/api/reports/", "/initiatives/?_export=csv"]
+    for url in urls:
+        assert "612,345" not in page(client, url) and "612345" not in page(client, url)
+    report.status = ReviewState.APPROVED
+    report.reviewed_by = factories.user()
+    report.reviewed_at = report.submitted_at
+    report.source = piles.source
+    report.save()
+    assert "612,345 charging piles" in page(client, "/initiatives/I-02/")
+
+
+def test_exports_match_the_filter_on_the_demo(client, demo):
+    anhui = Member.objects.get(slug="anhui")
+    response = client.get("/tasks/", {"member": "anhui", "status": "completed", "_export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    expected = Task.objects.for_member(anhui).filter(status="completed").count()
+    assert expected > 0 and len(rows) - 1 == expected
+    response = client.get("/tasks/", {"schedule": "overdue", "_export": "json"})
+    assert len(response.json()) == Task.objects.with_progress().filter(schedule=-2).count()
+
+
+PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/I-02/",
+    "/projects/",
+    "/projects/P-02/",
+    "/tasks/",
+    "/tasks/?member=anhui&status=on_track&sort=-progress",
+    "/tasks/T-160/",
+    "/members/shanghai/",
+    "/areas/institutions/",
+    "/sources/",
+    "/updates/",
+    "/updates/feed/",
+    "/tasks/?_export=csv",
+    "/api/tasks/",
+    "/api/targets/",
+    "/api/reports/",
+]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        page(client, url)
+    return len(queries)
+
+
+def test_query_counts_on_the_demo_and_at_ten_times_it(client, demo):
+    demo_counts = {url: count_queries(client, url) for url in PAGES}
+    call_command("generate_scale", factor=9, verbosity=0)
+    scaled_counts = {url: count_queries(client, url) for url in PAGES}
+    print("queries per page on the demo:", demo_counts)
+    assert max(demo_counts.values()) <= 10, demo_counts
+    assert scaled_counts == demo_counts
