@@ -2,11 +2,21 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import locking
-from .models import Member, ProgressReport, ReviewState, Status, StatusChange, TargetRevision
+from .models import (
+    Measure,
+    Member,
+    ProgressReport,
+    ReviewState,
+    Status,
+    StatusChange,
+    TargetRevision,
+)
 
 
 class VersionedForm(forms.ModelForm):
@@ -81,6 +91,32 @@ def record_status_change(item, old_status, reason, user):
     )
 
 
+def measure_misfits(target):
+    """A message when the target's reports would not fit its (changed) measure, else None.
+
+    The database refuses such a change (initiatives/db.py); say so before it has to.
+    """
+    if target.pk is None:
+        return None
+    reports = ProgressReport.objects.filter(target_id=target.pk)
+    if target.measure == Measure.MILESTONE:
+        misfits = reports.filter(value__isnull=False)
+    else:
+        misfits = reports.filter(Q(value__isnull=True) | Q(milestone_reached=True))
+        if target.measure == Measure.PERCENTAGE:
+            misfits = misfits | reports.filter(Q(value__lt=0) | Q(value__gt=100))
+    count = misfits.count()
+    if not count:
+        return None
+    return ngettext(
+        "%(count)d report on this target does not fit that measure; keep the measure, or "
+        "make a new target.",
+        "%(count)d reports on this target do not fit that measure; keep the measure, or "
+        "make a new target.",
+        count,
+    ) % {"count": count}
+
+
 class TargetForm(VersionedForm):
     REVISED_FIELDS = ("target_value", "target_date")
 
@@ -98,6 +134,11 @@ class TargetForm(VersionedForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "measure" in self.changed_data and self.instance.pk is not None:
+            self.instance.measure = cleaned_data.get("measure")
+            message = measure_misfits(self.instance)
+            if message:
+                self.add_error("measure", message)
         if self.is_revision() and not (cleaned_data.get("revision_reason") or "").strip():
             self.add_error("revision_reason", _("Say why the target value or date changes."))
         return cleaned_data

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from . import locking, permissions
-from .forms import record_status_change
+from .forms import measure_misfits, record_status_change
 from .models import (
     CooperationProject,
     FocusArea,
@@ -309,6 +309,10 @@ class TargetResource(TrackerResource):
                 self.set_item(instance, self.text(row, "item"))
             except ValueError as error:
                 errors["item"] = [str(error)]
+        if instance.pk is not None and "measure" not in errors:
+            message = measure_misfits(instance)
+            if message:
+                errors["measure"] = [message]
         if self.is_revision(instance) and not self.text(row, "revision_reason"):
             errors["revision_reason"] = [
                 _("Say why the target value or date changes (column revision_reason).")

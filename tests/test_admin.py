@@ -481,3 +481,16 @@ def test_the_item_page_shows_its_targets_and_latest_reports(client, make, jiangs
     assert "Kilometres opened" in page
     assert "2024-08-31" in page and "Returned" in page
     assert f"{url('progressreport', 'add')}?target={target.pk}" in page
+
+
+def test_a_measure_its_reports_do_not_fit_is_a_form_error(client, make):
+    target = make.target(make.task(lead="jiangsu"), target_value=100)
+    make.report(target, value=150)
+    client.force_login(reviewer("reviewer"))
+    data = change_form_data(client.get(url("target", "change", target.pk)))
+    data["measure"] = "percentage"
+    response = client.post(url("target", "change", target.pk), data)
+    assert response.status_code == 200
+    assert "does not fit" in " ".join(response.context["adminform"].form.errors["measure"])
+    target.refresh_from_db()
+    assert target.measure == "number"

@@ -356,3 +356,12 @@ def test_an_xlsx_version_may_come_as_a_decimal_number(client, make, jiangsu):
     assert confirm(client, "task", response).status_code == 302
     task.refresh_from_db()
     assert task.title_en == "After"
+
+
+def test_a_measure_its_reports_do_not_fit_is_a_row_error(make):
+    target = make.target(make.task(lead="jiangsu"), target_value=100)
+    make.report(target, value=5)
+    dataset = Dataset(headers=["code", "measure", "target_value", "baseline_value"])
+    dataset.append([target.code, "milestone", "", ""])
+    result = TargetResource(user=reviewer("reviewer")).import_data(dataset, dry_run=True)
+    assert "does not fit" in row_errors(result)[1]

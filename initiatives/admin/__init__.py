@@ -11,3 +11,5 @@ from . import items, reference, targets  # noqa: F401  (registers the ModelAdmin
 admin.site.site_header = _("Yangtze River Delta Regional Cooperation Office")
 admin.site.site_title = _("YRD integration tracker")
 admin.site.index_title = _("Plan progress: staff administration")
+# The lists are wide (progress, schedule, dates); give them the whole page.
+admin.site.enable_nav_sidebar = False

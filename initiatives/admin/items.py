@@ -71,6 +71,12 @@ class TargetInline(ScopedMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.sees_everything(request.user):
+            fields.append("code")
+        return fields
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return fields if self.has_change_permission(request, obj) else without_form_only(fields)
@@ -135,9 +141,10 @@ class PlanItemAdmin(TrackerAdmin):
     )
     RECENT_REPORTS = 10
     editor_readonly_fields = ("code", "focus_area", "is_illustrative", "sources")
-    main_fields = ("code", "title_en", "title_zh", "summary_en", "summary_zh", "focus_area")
+    main_fields = ("code", "title_en", "title_zh", "focus_area")
 
     def build_fieldsets(self, request, obj=None):
+        # What staff change most (status, dates) first; the descriptions after.
         return [
             (None, {"fields": self.main_fields}),
             (_("Status"), {"fields": ("status", "status_reason", "start_date", "due_date")}),
@@ -153,8 +160,18 @@ class PlanItemAdmin(TrackerAdmin):
                 },
             ),
             (
-                _("Sources"),
-                {"fields": ("sources", "is_illustrative", "updated_at", "seen_version")},
+                _("Summary and sources"),
+                {
+                    "fields": (
+                        "summary_en",
+                        "summary_zh",
+                        "sources",
+                        "is_illustrative",
+                        "updated_at",
+                        "seen_version",
+                    ),
+                    "classes": ["collapse"],
+                },
             ),
         ]
 

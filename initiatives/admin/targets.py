@@ -334,7 +334,10 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
         fieldsets += [
             (None, {"fields": report_fields}),
             (_("Source or evidence"), {"fields": evidence}),
-            (_("Narrative"), {"fields": ("narrative_en", "narrative_zh", "note")}),
+            (
+                _("Narrative"),
+                {"fields": ("narrative_en", "narrative_zh", "note"), "classes": ["collapse"]},
+            ),
         ]
         breakdown = []
         if obj is None:
@@ -346,6 +349,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
                 _("Breakdown by member (optional)"),
                 {
                     "fields": ["member", *breakdown],
+                    "classes": ["collapse"],
                     "description": _(
                         "Either name the member this figure is for, or leave it empty and give "
                         "each member's part: each part is saved as a report of its own."
