@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import progress
-from .choices import ReviewState, Role, Status
+from .choices import Role, Status
 from .i18n import localized
 from .reference import FocusArea, Member, Source
 from .versioning import Versioned
@@ -39,34 +39,32 @@ class PlanItemQuerySet(models.QuerySet):
     def with_progress(self, today=None):
         """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None) and
         `last_reported` (the as-of date of the latest approved report behind the item)."""
-        from .targets import ProgressReport, Target
+        from .targets import Target
 
         today = today or timezone.localdate()
         key = self.model.ITEM_KEY
-        own_targets = Target.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress()
-        own_sum = Subquery(own_targets.annotate(s=progress.SQLSum(F("progress"))).values("s")[:1])
-        own_count = Subquery(
-            own_targets.annotate(c=progress.SQLCount(F("progress"))).values("c")[:1]
-        )
-        reports = ProgressReport.objects.filter(status=ReviewState.APPROVED)
+        own = Target.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress()
+        own_last = over_rows(own, progress.SQLMax, "latest_as_of")
         if self.model.HAS_TASKS:
             tasks = Task.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress(today)
-            task_sum = Subquery(tasks.annotate(s=progress.SQLSum(F("progress"))).values("s")[:1])
-            task_count = Subquery(
-                tasks.annotate(c=progress.SQLCount(F("progress"))).values("c")[:1]
+            rolled = progress.rolled_up_progress(
+                over_rows(own, progress.SQLSum, "progress"),
+                over_rows(own, progress.SQLCount, "progress"),
+                over_rows(tasks, progress.SQLSum, "progress"),
+                over_rows(tasks, progress.SQLCount, "progress"),
             )
-            rolled = progress.rolled_up_progress(own_sum, own_count, task_sum, task_count)
-            reports = reports.filter(
-                Q(**{f"target__{key}": OuterRef("pk")})
-                | Q(**{f"target__task__{key}": OuterRef("pk")})
-            )
+            last = progress.LaterDate(own_last, over_rows(tasks, progress.SQLMax, "last_reported"))
         else:
-            rolled = progress.rolled_up_progress(own_sum, own_count, None, None)
-            reports = reports.filter(**{f"target__{key}": OuterRef("pk")})
-        return self.annotate(
-            progress=rolled,
-            last_reported=Subquery(reports.order_by("-as_of").values("as_of")[:1]),
-        ).annotate(schedule=progress.schedule_position(F("progress"), today))
+            rolled = over_rows(own, progress.SQLAvg, "progress")
+            last = own_last
+        return self.annotate(progress=rolled, last_reported=last).annotate(
+            schedule=progress.schedule_position(F("progress"), today)
+        )
+
+
+def over_rows(queryset, function, field):
+    """One figure over the rows of a correlated subquery, e.g. the mean of its progress."""
+    return Subquery(queryset.annotate(figure=function(F(field))).values("figure")[:1])
 
 
 class PlanItemManager(models.Manager.from_queryset(PlanItemQuerySet)):

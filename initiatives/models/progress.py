@@ -21,6 +21,7 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
 from django.db.models import (
     BooleanField,
     Case,
+    DateField,
     F,
     FloatField,
     Func,
@@ -55,6 +56,25 @@ class SQLSum(Func):
 class SQLAvg(Func):
     function = "AVG"
     output_field = FloatField()
+
+
+class SQLMax(Func):
+    function = "MAX"
+    output_field = DateField()
+
+
+class LaterDate(Func):
+    """The later of two dates, either of which may be NULL."""
+
+    function = "GREATEST"  # PostgreSQL's GREATEST leaves NULLs out
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite's MAX(a, b) is NULL when either is; coalescing each with the other is not.
+        first, second = self.source_expressions
+        return Func(Coalesce(first, second), Coalesce(second, first), function="MAX").as_sql(
+            compiler, connection, **extra_context
+        )
 
 
 class SQLCount(Func):
