@@ -494,3 +494,14 @@ def test_a_measure_its_reports_do_not_fit_is_a_form_error(client, make):
     assert "does not fit" in " ".join(response.context["adminform"].form.errors["measure"])
     target.refresh_from_db()
     assert target.measure == "number"
+
+
+def test_a_malformed_choice_is_a_form_error(client, make, jiangsu):
+    report = make.report(make.target(make.task(lead="jiangsu")), value=3, status="draft")
+    client.force_login(jiangsu)
+    page = client.get(url("progressreport", "change", report.pk))
+    data = change_form_data(page)
+    data.update({"target": "x", "source": "not-a-key"})
+    response = client.post(url("progressreport", "change", report.pk), data)
+    assert response.status_code == 200
+    assert "target" in response.context["adminform"].form.errors

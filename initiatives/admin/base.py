@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
@@ -14,6 +15,33 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import locking, permissions
+
+
+class ValidKeysOnly:
+    """Django's autocomplete widgets look up the submitted keys to show them again; a key that
+    is not even a valid value (say "x" for a number) made that lookup fail with a 500 instead
+    of showing the form error. Show only the keys that could exist."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        key_field = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        valid = []
+        for key in value:
+            try:
+                key_field.to_python(key)
+            except (ValidationError, TypeError, ValueError):
+                continue
+            valid.append(key)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(ValidKeysOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultiple):
+    pass
 
 
 class ScopedMixin:
@@ -42,7 +70,18 @@ class ScopedMixin:
             if ordering:
                 queryset = queryset.order_by(*ordering)
             kwargs["queryset"] = permissions.scope(request.user, queryset)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 # Form fields that are not model fields: shown only to a user who may save the form.
