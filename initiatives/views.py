@@ -53,13 +53,14 @@ def approved_reports():
     )
 
 
-def configured_table(request, table_class, queryset, prefix, **kwargs):
+def configured_table(request, table_class, queryset, prefix, caption, **kwargs):
     """A sortable table, paginated, and all of its rows (for the summaries beside it).
 
     The rows are read once from the table's own sorted queryset, which keeps them: counting,
     paginating and rendering the table afterwards cost no further query.
     """
     table = table_class(queryset, prefix=f"{prefix}-", **kwargs)
+    table.caption = caption
     RequestConfig(request, paginate=False).configure(table)
     rows = list(table.data.data)
     pages = max(1, math.ceil(len(rows) / SECTION_PAGE))
@@ -124,6 +125,11 @@ class ExportableListView(ExportMixin, SingleTableMixin, FilterView):
             return kwargs
         return super().get_context_data(**kwargs)
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.caption = capfirst(self.model._meta.verbose_name_plural)
+        return table
+
 
 class PlanItemListView(ExportableListView):
     filterset_class = PlanItemFilter
@@ -176,7 +182,12 @@ class PlanItemDetailView(DetailView):
         if item.HAS_TASKS:
             tasks = item.tasks.with_progress().for_table()
             context["task_table"], context["tasks"] = configured_table(
-                self.request, TaskTable, tasks, "tasks", exclude=("supports",)
+                self.request,
+                TaskTable,
+                tasks,
+                "tasks",
+                _("Tasks that support it"),
+                exclude=("supports",),
             )
         return context
 
@@ -248,7 +259,9 @@ def member_detail(request, slug):
     sections = []
     for model, table_class, prefix, list_url in LISTS:
         queryset = model.objects.for_member(member).with_progress().for_table()
-        table, items = configured_table(request, table_class, queryset, prefix, member=member)
+        table, items = configured_table(
+            request, table_class, queryset, prefix, SHORT_NAMES[model], member=member
+        )
         link = f"{reverse(list_url)}?member={member.slug}"
         sections.append({**describe(model, link), "table": table, **summarise(items)})
     reports = approved_reports().filter(member=member).order_by("-as_of", "-pk")[:20]
@@ -265,7 +278,7 @@ def area_detail(request, slug):
     for model, table_class, prefix, list_url in LISTS:
         queryset = model.objects.filter(focus_area=area).with_progress().for_table()
         table, items = configured_table(
-            request, table_class, queryset, prefix, exclude=("focus_area",)
+            request, table_class, queryset, prefix, SHORT_NAMES[model], exclude=("focus_area",)
         )
         link = f"{reverse(list_url)}?area={area.slug}"
         sections.append({**describe(model, link), "table": table, **summarise(items)})
