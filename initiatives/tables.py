@@ -208,8 +208,12 @@ class TaskTable(PlanItemTable):
 class UpdateTable(tables.Table):
     """Approved progress reports, newest first."""
 
-    as_of = tables.DateColumn(verbose_name=_("As of"), format="Y-m-d")
-    item = tables.Column(verbose_name=_("Item"), empty_values=(), orderable=False)
+    as_of = tables.DateColumn(
+        verbose_name=_("As of"), format="Y-m-d", attrs={"td": {"class": "date"}}
+    )
+    item = tables.Column(
+        verbose_name=_("Item"), empty_values=(), orderable=False, attrs={"td": {"class": "code"}}
+    )
     target = tables.Column(verbose_name=_("Target"), order_by=("target__code",))
     value = tables.Column(verbose_name=_("Reported"), empty_values=())
     member = tables.Column(verbose_name=_("For"), empty_values=(), order_by=("member__position",))
