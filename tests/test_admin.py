@@ -505,3 +505,16 @@ def test_a_malformed_choice_is_a_form_error(client, make, jiangsu):
     response = client.post(url("progressreport", "change", report.pk), data)
     assert response.status_code == 200
     assert "target" in response.context["adminform"].form.errors
+
+
+def test_a_key_too_large_for_the_database_is_a_form_error_or_404(client, make, jiangsu):
+    report = make.report(make.target(make.task(lead="jiangsu")), value=3, status="draft")
+    client.force_login(jiangsu)
+    huge = "9" * 30
+    data = change_form_data(client.get(url("progressreport", "change", report.pk)))
+    data.update({"target": huge, "member": huge})
+    response = client.post(url("progressreport", "change", report.pk), data)
+    assert response.status_code == 200
+    assert {"target", "member"} <= set(response.context["adminform"].form.errors)
+    assert client.get(f"/admin/initiatives/task/{huge}/change/").status_code == 404
+    assert client.get(f"/admin/initiatives/task/{huge}/history/").status_code == 404

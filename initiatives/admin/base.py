@@ -1,5 +1,6 @@
 """What every ModelAdmin and inline of the tracker shares: the member scope on every path."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -16,32 +17,61 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import locking, permissions
 
+BIGGEST_KEY = 2**63 - 1
 
-class ValidKeysOnly:
-    """Django's autocomplete widgets look up the submitted keys to show them again; a key that
-    is not even a valid value (say "x" for a number) made that lookup fail with a 500 instead
-    of showing the form error. Show only the keys that could exist."""
+
+def is_possible_key(model, field_name, value):
+    """Whether `value` could be a key of `model` at all: the right type, and for a number one
+    the database can hold (a larger one makes the lookup itself fail)."""
+    opts = model._meta
+    field = opts.get_field(field_name) if field_name else opts.pk
+    try:
+        key = field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return not isinstance(key, int) or abs(key) <= BIGGEST_KEY
+
+
+class PossibleKeysOnly:
+    """Django's autocomplete widgets look up the submitted keys to show them again; a key
+    that cannot exist made that lookup fail (a 500) instead of showing the form's error."""
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
-        opts = remote.model._meta
-        key_field = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
-        valid = []
-        for key in value:
-            try:
-                key_field.to_python(key)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            valid.append(key)
-        return super().optgroups(name, valid, attr)
+        field_name = getattr(remote, "field_name", None)
+        value = [key for key in value if is_possible_key(remote.model, field_name, key)]
+        return super().optgroups(name, value, attr)
 
 
-class SafeAutocompleteSelect(ValidKeysOnly, AutocompleteSelect):
+class SafeAutocompleteSelect(PossibleKeysOnly, AutocompleteSelect):
     pass
 
 
-class SafeAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultiple):
+class SafeAutocompleteSelectMultiple(PossibleKeysOnly, AutocompleteSelectMultiple):
     pass
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice that cannot be a key is an invalid choice, never a failing query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_possible_key(
+            self.queryset.model, self.to_field_name, value
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        for key in value or ():
+            if not is_possible_key(self.queryset.model, self.to_field_name, key):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super().clean(value)
 
 
 class ScopedMixin:
@@ -74,6 +104,7 @@ class ScopedMixin:
             kwargs["widget"] = SafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
+        kwargs.setdefault("form_class", ModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -81,6 +112,7 @@ class ScopedMixin:
             kwargs["widget"] = SafeAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -115,10 +147,10 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         """A URL naming an object outside the user's scope is a 404, never a redirect or data."""
         if object_id is None:
             return
-        try:
-            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
-        except (ValueError, TypeError, ValidationError):
-            found = False
+        key = unquote(object_id)
+        found = is_possible_key(self.model, None, key) and (
+            self.get_queryset(request).filter(pk=key).exists()
+        )
         if not found:
             raise Http404(_("No such record."))
 
