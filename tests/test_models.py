@@ -336,3 +336,26 @@ def test_bilingual_fields_follow_the_language(make):
         assert untranslated.title == "Only English"
     with translation.override("en"):
         assert task.title == "Railway"
+
+
+def test_loading_a_responsibility_of_an_unknown_member_names_the_problem(make, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    make.task(code="T-001")
+    fixture = tmp_path / "bad.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "initiatives.taskresponsibility",
+                    "fields": {"task": ["T-001"], "member": ["hubei"], "role": "lead"},
+                }
+            ]
+        )
+    )
+    before = TaskResponsibility.objects.count()
+    with pytest.raises(Exception, match="names an unknown task or member"):
+        call_command("loaddata", str(fixture), verbosity=0)
+    assert TaskResponsibility.objects.count() == before

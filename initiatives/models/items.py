@@ -316,6 +316,15 @@ class Responsibility(models.Model):
     def item(self):
         return getattr(self, self.ITEM_FIELD)
 
+    def natural_key_of(self, item_field):
+        # loaddata leaves a foreign key it cannot resolve empty; say which row is wrong.
+        if getattr(self, f"{item_field}_id") is None or self.member_id is None:
+            raise ValueError(
+                f"A {self._meta.verbose_name} names an unknown {item_field} or member: "
+                "check the codes and member slugs of that row."
+            )
+        return (getattr(self, item_field).code, self.member.slug)
+
 
 class InitiativeResponsibility(Responsibility):
     ITEM_FIELD = "initiative"
@@ -339,7 +348,7 @@ class InitiativeResponsibility(Responsibility):
         ]
 
     def natural_key(self):
-        return (self.initiative.code, self.member.slug)
+        return self.natural_key_of("initiative")
 
     natural_key.dependencies = ["initiatives.initiative", "initiatives.member"]
 
@@ -366,7 +375,7 @@ class ProjectResponsibility(Responsibility):
         ]
 
     def natural_key(self):
-        return (self.project.code, self.member.slug)
+        return self.natural_key_of("project")
 
     natural_key.dependencies = ["initiatives.cooperationproject", "initiatives.member"]
 
@@ -391,6 +400,6 @@ class TaskResponsibility(Responsibility):
         ]
 
     def natural_key(self):
-        return (self.task.code, self.member.slug)
+        return self.natural_key_of("task")
 
     natural_key.dependencies = ["initiatives.task", "initiatives.member"]
