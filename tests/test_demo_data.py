@@ -457,7 +457,7 @@ UNKNOWN_MEMBER_ROWS = [
             "model": "initiatives.initiativeresponsibility",
             "fields": {"initiative": ["I-01"], "member": ["atlantis"], "role": "lead"},
         },
-        "InitiativeResponsibility has no member",
+        "Initiative responsibility row names an unknown initiative or member",
     ),
     # A staff profile's member is optional, so it is looked up again at the end and named.
     (

@@ -356,6 +356,6 @@ def test_loading_a_responsibility_of_an_unknown_member_names_the_problem(make, t
         )
     )
     before = TaskResponsibility.objects.count()
-    with pytest.raises(Exception, match="names an unknown task or member"):
+    with pytest.raises(Exception, match="Task responsibility row names an unknown task or member"):
         call_command("loaddata", str(fixture), verbosity=0)
     assert TaskResponsibility.objects.count() == before

@@ -320,8 +320,8 @@ class Responsibility(models.Model):
         # loaddata leaves a foreign key it cannot resolve empty; say which row is wrong.
         if getattr(self, f"{item_field}_id") is None or self.member_id is None:
             raise ValueError(
-                f"A {self._meta.verbose_name} names an unknown {item_field} or member: "
-                "check the codes and member slugs of that row."
+                f"{str(self._meta.verbose_name).capitalize()} row names an unknown "
+                f"{item_field} or member: check its code and member slug."
             )
         return (getattr(self, item_field).code, self.member.slug)
 
