@@ -188,7 +188,10 @@ class ProjectTable(PlanItemTable):
 
 class TaskTable(PlanItemTable):
     supports = tables.Column(
-        verbose_name=_("Supports"), empty_values=(), order_by=("project__code", "initiative__code")
+        verbose_name=_("Supports"),
+        empty_values=(),
+        order_by=("project__code", "initiative__code"),
+        attrs={"td": {"class": "ref"}},
     )
 
     class Meta(PlanItemTable.Meta):
