@@ -137,23 +137,23 @@ class PlanItemListView(ExportableListView):
     def get_queryset(self):
         return self.model.objects.with_progress().for_table()
 
-    def get_export_filename(self, export_format):
-        return f"{self.model._meta.model_name}s.{export_format}"
-
 
 class InitiativeListView(PlanItemListView):
     model = Initiative
     table_class = InitiativeTable
+    export_name = "initiatives"
 
 
 class ProjectListView(PlanItemListView):
     model = CooperationProject
     table_class = ProjectTable
+    export_name = "projects"
 
 
 class TaskListView(PlanItemListView):
     model = Task
     table_class = TaskTable
+    export_name = "tasks"
 
 
 class PlanItemDetailView(DetailView):
@@ -329,8 +329,7 @@ class UpdateListView(ExportableListView):
     filterset_class = UpdateFilter
     template_name = "initiatives/update_list.html"
 
+    export_name = "updates"
+
     def get_queryset(self):
         return approved_reports().order_by("-as_of", "-pk")
-
-    def get_export_filename(self, export_format):
-        return f"updates.{export_format}"

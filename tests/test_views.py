@@ -243,6 +243,11 @@ class TestExports:
         assert len(rows) == 6  # the approved reports of one copy
         assert any(row["Reported"] == "1.55" for row in rows)
 
+    @pytest.mark.parametrize("url, name", [("/projects/", "projects"), ("/updates/", "updates")])
+    def test_file_names(self, client, site, url, name):
+        response = client.get(url, {"_export": "json"})
+        assert f'filename="{name}.json"' in response["Content-Disposition"]
+
     def test_other_formats_are_not_offered(self, client, site):
         response = client.get("/tasks/", {"_export": "xls"})
         assert response["Content-Type"].startswith("text/html")
