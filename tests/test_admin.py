@@ -518,3 +518,27 @@ def test_a_key_too_large_for_the_database_is_a_form_error_or_404(client, make, j
     assert {"target", "member"} <= set(response.context["adminform"].form.errors)
     assert client.get(f"/admin/initiatives/task/{huge}/change/").status_code == 404
     assert client.get(f"/admin/initiatives/task/{huge}/history/").status_code == 404
+
+
+def test_lists_filter_by_member_schedule_and_search_both_languages(client, make, office):
+    ahead = make.task(
+        lead="anhui",
+        title_zh="合肥科学中心",
+        start_date=date(2024, 1, 1),
+        due_date=date(2040, 1, 1),
+    )
+    make.report(make.target(ahead, target_value=10), value=10)
+    overdue = make.task(lead="zhejiang", start_date=date(2023, 1, 1), due_date=date(2024, 1, 31))
+    client.force_login(office)
+
+    def listed(**params):
+        response = client.get(url("task", "changelist"), params)
+        assert response.status_code == 200
+        return {task.pk for task in response.context["cl"].result_list}
+
+    assert listed(responsible="anhui") == {ahead.pk}
+    assert listed(schedule="-2") == {overdue.pk}
+    assert listed(schedule="1") == {ahead.pk}
+    assert listed(q="合肥") == {ahead.pk}
+    assert listed(q=overdue.code) == {overdue.pk}
+    assert listed(status__exact="not_started") == {ahead.pk, overdue.pk}
