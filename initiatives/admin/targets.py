@@ -357,8 +357,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
                 },
             )
         )
-        if obj is None or self.has_change_permission(request, obj):
-            fieldsets.append((None, {"fields": ["submit_for_review", "seen_version"]}))
+        fieldsets.append((None, {"fields": ["submit_for_review", "seen_version"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
