@@ -8,6 +8,8 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Plan tracking")
 
     def ready(self):
+        from initiatives.caching import connect_receivers
         from initiatives.db import install_triggers
 
         post_migrate.connect(install_triggers, sender=self)
+        connect_receivers()

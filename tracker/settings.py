@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "initiatives.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "initiatives.middleware.AdminLanguageMiddleware",
@@ -103,6 +104,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The progress figures are large correlated queries that run in milliseconds;
     # PostgreSQL's JIT would spend seconds compiling each one.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# One cache for the process, or Redis shared by every app server. Public pages are cached
+# (initiatives/caching.py) and made out of date by every write; a local-memory cache only sees
+# the writes of its own process, so more than one process needs the shared one.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_EXCLUDE = ["/admin/", "/i18n/", "/static/", "/_bench/"]
+# /_bench/bare/: a fixed short response through the whole stack, the benchmarks' yardstick.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
