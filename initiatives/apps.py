@@ -8,6 +8,7 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Plan tracking")
 
     def ready(self):
+        import initiatives.audit  # noqa: F401  (connects the sign-in failure receiver)
         from initiatives.caching import connect_receivers
         from initiatives.db import install_triggers
 

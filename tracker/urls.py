@@ -25,3 +25,6 @@ def bare(request):
 
 if settings.BENCHMARK_VIEWS:
     urlpatterns.insert(0, path("_bench/bare/", bare))
+
+handler403 = "initiatives.security.permission_denied"
+handler500 = "initiatives.security.server_error"

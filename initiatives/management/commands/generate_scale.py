@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from initiatives.caching import data_changed
 from initiatives.models import (
     CooperationProject,
     FocusArea,
@@ -112,6 +113,7 @@ class Command(BaseCommand):
                     [parameter],
                 )
                 removed += cursor.rowcount
+        data_changed()  # plain SQL and bulk inserts send no signal
         return removed
 
 
