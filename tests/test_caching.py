@@ -1,0 +1,362 @@
+"""The public pages come from the cache and are never stale.
+
+Pages are first read once (and a second time, from the cache); then staff change the plan in the
+admin, and every page that shows the change must show it at the next request, exactly as a page
+rendered without the cache would.
+"""
+
+import os
+import uuid
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives import caching
+from initiatives.models import ProgressReport, ReviewState, Status, Target, Task
+from tests import factories
+from tests.admin_forms import change_form_data
+from tests.site_data import UNAPPROVED, build_site
+from tests.staff import reviewer
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    "/",
+    "/zh-hans/",
+    "/initiatives/",
+    "/initiatives/I-02/",
+    "/zh-hans/initiatives/I-02/",
+    "/projects/",
+    "/projects/P-07/",
+    "/tasks/",
+    "/tasks/?status=delayed",
+    "/tasks/T-101/",
+    "/members/anhui/",
+    "/members/jiangsu/",
+    "/areas/area-2/",
+    "/sources/",
+    "/updates/",
+    "/updates/feed/",
+    "/tasks/?_export=csv",
+    "/initiatives/?_export=json",
+    "/api/initiatives/",
+    "/api/tasks/",
+    "/api/targets/",
+    "/api/reports/",
+    "/sitemap.xml",
+]
+
+
+@pytest.fixture
+def site(db):
+    return build_site()
+
+
+@pytest.fixture
+def public():
+    """An anonymous visitor: no session cookie, so the cache applies."""
+    return Client()
+
+
+@pytest.fixture
+def office(client):
+    client.force_login(reviewer())
+    return client
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:initiatives_{model}_{view}", args=args)
+
+
+def uncached(url):
+    with override_settings(PAGE_CACHE=False):
+        return Client().get(url)
+
+
+def read_all(public, urls=PUBLIC):
+    """Read every page twice: the second answer must come from the cache."""
+    for url in urls:
+        assert public.get(url).status_code == 200, url
+        again = public.get(url)
+        assert again["X-Page-Cache"] == "hit", url
+    return {url: public.get(url).content for url in urls}
+
+
+def assert_current(public, before, must_change):
+    """Every page is what an uncached render gives; those named changed."""
+    for url in before:
+        response = public.get(url)
+        assert response.content == uncached(url).content, f"{url} is stale"
+    for url in must_change:
+        assert public.get(url).content != before[url], f"{url} did not change"
+
+
+class TestServedFromTheCache:
+    def test_a_second_request_costs_no_query(self, public, site):
+        first = public.get("/initiatives/I-02/")
+        assert first["X-Page-Cache"] == "miss"
+        with CaptureQueriesContext(connection) as queries:
+            second = public.get("/initiatives/I-02/")
+        assert len(queries) == 0
+        assert second["X-Page-Cache"] == "hit"
+        assert second.content == first.content
+        assert second["Content-Type"] == first["Content-Type"]
+
+    def test_each_address_and_language_is_kept_apart(self, public, site):
+        english = public.get("/initiatives/I-02/")
+        chinese = public.get("/zh-hans/initiatives/I-02/")
+        filtered = public.get("/tasks/?status=delayed")
+        unfiltered = public.get("/tasks/")
+        assert '<html lang="zh-Hans">' in chinese.content.decode()
+        assert english.content != chinese.content
+        assert filtered.content != unfiltered.content
+        assert len({english["ETag"], chinese["ETag"], filtered["ETag"], unfiltered["ETag"]}) == 4
+
+    def test_a_new_day_renders_again(self, public, site):
+        # Schedule positions move with the calendar even when no data changes.
+        public.get("/tasks/")
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        with mock.patch("initiatives.caching.timezone.localdate", return_value=tomorrow):
+            assert public.get("/tasks/")["X-Page-Cache"] == "miss"
+
+    @pytest.mark.parametrize("url", ["/tasks/NOPE/", "/members/nobody/"])
+    def test_errors_are_not_kept(self, public, site, url):
+        assert public.get(url).status_code == 404
+        assert not public.get(url).has_header("X-Page-Cache")
+
+    def test_staff_and_the_admin_bypass_it(self, office, site):
+        response = office.get("/initiatives/I-02/")
+        assert response.status_code == 200
+        assert not response.has_header("X-Page-Cache")
+        assert not office.get(admin_url("task", "changelist")).has_header("X-Page-Cache")
+
+    def test_off_when_the_setting_says_so(self, public, site):
+        with override_settings(PAGE_CACHE=False):
+            public.get("/tasks/")
+            assert not public.get("/tasks/").has_header("X-Page-Cache")
+
+
+class TestConditionalRequests:
+    def test_if_none_match_answers_304_without_rendering(self, public, site):
+        first = public.get("/initiatives/I-02/")
+        with (
+            CaptureQueriesContext(connection) as queries,
+            mock.patch("initiatives.views.target_panels", side_effect=AssertionError),
+        ):
+            repeat = public.get("/initiatives/I-02/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert repeat.status_code == 304
+        assert repeat.content == b""
+        assert repeat["ETag"] == first["ETag"]
+        assert not repeat.templates
+        assert len(queries) == 0
+
+    def test_the_etag_answers_304_even_when_the_page_was_evicted(self, public, site):
+        first = public.get("/")
+        generation = cache.get(caching.GENERATION_KEY)
+        cache.clear()
+        cache.set(caching.GENERATION_KEY, generation, None)
+        with mock.patch("initiatives.views.render", side_effect=AssertionError):
+            repeat = public.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert repeat.status_code == 304
+
+    def test_if_modified_since(self, public, site):
+        first = public.get("/tasks/")
+        repeat = public.get("/tasks/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert repeat.status_code == 304
+        earlier = "Mon, 01 Jan 2024 00:00:00 GMT"
+        assert public.get("/tasks/", HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+
+    def test_after_a_change_the_old_etag_gets_the_new_page(self, public, site):
+        first = public.get("/tasks/T-101/")
+        task = Task.objects.get(code="T-101")
+        task.title_en = "Charging piles along every expressway"
+        task.save()
+        repeat = public.get("/tasks/T-101/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert repeat.status_code == 200
+        assert repeat["ETag"] != first["ETag"]
+        assert "along every expressway" in repeat.content.decode()
+
+    def test_shared_caches_must_revalidate(self, public, site):
+        response = public.get("/")
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"public", "max-age=0", "must-revalidate"} <= directives
+
+
+class TestNoSessionNoCookie:
+    @pytest.mark.parametrize("url", PUBLIC)
+    def test_public_pages_touch_no_session_and_set_no_cookie(self, public, site, url):
+        for _ in ("miss", "hit"):
+            response = public.get(url)
+            assert response.status_code == 200
+            assert not response.cookies, url
+            assert "cookie" not in response.get("Vary", "").lower()
+            session = getattr(response.wsgi_request, "session", None)
+            assert session is None or not session.accessed, url
+
+
+class TestNeverStale:
+    def test_an_approved_report_shows_at_once_everywhere(self, public, office, site):
+        value = UNAPPROVED[ReviewState.SUBMITTED]
+        report = ProgressReport.objects.get(value=value)
+        report.source = factories.source()
+        report.save()
+        before = read_all(public)
+        assert not any(f"{value:,}".encode() in page for page in before.values())
+
+        office.post(
+            admin_url("submittedreport", "changelist"),
+            {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+        )
+        report.refresh_from_db()
+        assert report.status == ReviewState.APPROVED
+
+        assert f"{value:,}" in public.get("/initiatives/I-02/").content.decode()
+        assert str(value) in public.get("/api/reports/").content.decode()
+        assert_current(
+            public,
+            before,
+            must_change=[
+                "/",
+                "/initiatives/",
+                "/initiatives/I-02/",
+                "/zh-hans/initiatives/I-02/",
+                "/updates/",
+                "/api/targets/",
+                "/api/reports/",
+                "/api/initiatives/",
+            ],
+        )
+
+    def test_a_status_change_shows_at_once_everywhere(self, public, office, site):
+        before = read_all(public)
+        task = Task.objects.get(code="T-101")
+        action = {"action": "change_status", "_selected_action": [task.pk]}
+        office.post(
+            admin_url("task", "changelist"),
+            {**action, "new_status": Status.DELAYED, "reason": "Land survey late.", "apply": "y"},
+        )
+        task.refresh_from_db()
+        assert task.status == Status.DELAYED
+
+        assert "T-101" in public.get("/tasks/?status=delayed").content.decode()
+        assert "Land survey late." in public.get("/tasks/T-101/").content.decode()
+        assert_current(
+            public,
+            before,
+            must_change=[
+                "/",
+                "/tasks/",
+                "/tasks/?status=delayed",
+                "/tasks/T-101/",
+                "/initiatives/I-02/",
+                "/members/anhui/",
+                "/api/tasks/",
+                "/tasks/?_export=csv",
+            ],
+        )
+
+    def test_a_target_revision_shows_at_once_everywhere(self, public, office, site):
+        before = read_all(public)
+        target = Target.objects.get(code="I-02.1")
+        page = office.get(admin_url("target", "change", target.pk))
+        data = change_form_data(page)
+        data["target_value"] = "650000"
+        data["revision_reason"] = "Raised again at the 2025 forum."
+        response = office.post(admin_url("target", "change", target.pk), data)
+        assert response.status_code == 302
+        target.refresh_from_db()
+        assert target.target_value == 650000
+
+        assert (
+            "Raised again at the 2025 forum." in public.get("/initiatives/I-02/").content.decode()
+        )
+        assert_current(
+            public,
+            before,
+            must_change=["/", "/initiatives/", "/initiatives/I-02/", "/api/targets/"],
+        )
+
+    def test_bulk_writes_that_send_no_signal_call_data_changed(self, public, site):
+        before = read_all(public, ["/tasks/", "/api/tasks/"])
+        Task.objects.filter(code="T-101").update(title_en="Renamed in bulk")
+        assert public.get("/tasks/").content == before["/tasks/"]  # no signal: still cached
+        caching.data_changed()
+        assert "Renamed in bulk" in public.get("/tasks/").content.decode()
+        assert "Renamed in bulk" in public.get("/api/tasks/").content.decode()
+
+    def test_generated_data_shows_at_once(self, public, site):
+        before = read_all(public, ["/initiatives/", "/api/initiatives/"])
+        call_command("generate_scale", factor=1, verbosity=0)
+        assert_current(public, before, must_change=list(before))
+
+    def test_the_commit_makes_pages_out_of_date_again(self, django_capture_on_commit_callbacks):
+        # A page rendered while the write's transaction was still open is stored under the
+        # generation in force then; the commit moves past it.
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            caching.data_changed()
+        during = caching.current_generation()
+        for callback in callbacks:
+            callback()
+        assert caching.current_generation() > during
+
+    def test_a_lost_generation_starts_above_every_earlier_one(self, site):
+        caching.bump_generation()
+        earlier = caching.current_generation()
+        cache.delete(caching.GENERATION_KEY)
+        assert caching.current_generation() > earlier
+        cache.delete(caching.GENERATION_KEY)
+        caching.bump_generation()
+        assert caching.current_generation() > earlier
+
+
+def redis_url():
+    return os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def redis_reachable(url):
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+def test_the_same_guarantees_with_redis(public, site, in_ci):
+    url = redis_url()
+    if not redis_reachable(url):
+        if in_ci:
+            pytest.fail(f"Redis is unreachable at {url}; CI runs the cache tests against it.")
+        pytest.skip(f"Redis is unreachable at {url} (required in CI).")
+    prefix = f"test-{uuid.uuid4().hex}"
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+    }
+    with override_settings(CACHES={"default": redis_cache}):
+        try:
+            first = public.get("/tasks/T-101/")
+            assert first["X-Page-Cache"] == "miss"
+            with CaptureQueriesContext(connection) as queries:
+                assert public.get("/tasks/T-101/")["X-Page-Cache"] == "hit"
+            assert len(queries) == 0
+            repeat = public.get("/tasks/T-101/", HTTP_IF_NONE_MATCH=first["ETag"])
+            assert repeat.status_code == 304
+
+            task = Task.objects.get(code="T-101")
+            task.due_date = date(2026, 6, 30)
+            task.title_en = "Seen through Redis"
+            task.save()
+            assert "Seen through Redis" in public.get("/tasks/T-101/").content.decode()
+        finally:  # only this test's keys: clear() would empty the whole Redis database
+            client = redis.Redis.from_url(url)
+            for key in client.scan_iter(f"{prefix}:*"):
+                client.delete(key)
