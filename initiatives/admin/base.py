@@ -15,7 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import locking, permissions
+from .. import audit, locking, permissions
 
 BIGGEST_KEY = 2**63 - 1
 
@@ -262,6 +262,13 @@ class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
     def process_result(self, result, request):
         """The confirmed import found errors the preview did not (the data moved meanwhile):
         everything was rolled back; say so, row by row, and go back to the import page."""
+        audit.log(
+            "import",
+            request,
+            model=self.opts.label,
+            refused=result.has_errors() or result.has_validation_errors(),
+            totals=dict(result.totals),
+        )
         if not (result.has_errors() or result.has_validation_errors()):
             return super().process_result(result, request)
         problems = []

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import permissions
+from .. import audit, permissions
 from ..forms import ProgressReportForm, ReturnReportsForm, TargetForm
 from ..models import (
     Member,
@@ -222,6 +222,7 @@ class ReviewActionsMixin:
             report._change_reason = _("Approved")
 
         done = self._apply(request, queryset, (ReviewState.SUBMITTED,), approve)
+        audit.log("reports_approved", request, count=done)
         if done:
             self.message_user(
                 request,
@@ -255,6 +256,7 @@ class ReviewActionsMixin:
             report._change_reason = reason
 
         done = self._apply(request, queryset, (ReviewState.SUBMITTED,), send_back)
+        audit.log("reports_returned", request, count=done, reason=reason)
         if done:
             self.message_user(
                 request,
