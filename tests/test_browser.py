@@ -64,8 +64,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.console_errors = []  # a style or script the policy blocks, or a missing file
+
+    def keep_errors(message):
+        if message.type == "error":
+            page.console_errors.append(message.text)
+
+    page.on("console", keep_errors)
     yield page
     context.close()
 
@@ -189,3 +196,4 @@ def test_every_page_type_is_accessible_and_fits_small_screens(page, live_server,
             if serious:
                 problems[name] = serious
     assert not problems, problems
+    assert not page.console_errors, page.console_errors
