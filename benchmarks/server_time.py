@@ -1,0 +1,106 @@
+"""Server time of each public page: median and 95th percentile, with the query count.
+
+Requests go through Django's whole middleware stack in this process (the test client), so
+the figures are the time the application spends, without a network or a web server.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_scale \\
+        .venv/bin/python benchmarks/server_time.py --label "PostgreSQL, 100x"
+
+`--cached` measures pages served from the page cache (each page is read once first); without
+it the cache is off and every request renders. Each page is requested until `--repeat`
+requests or `--seconds` have passed, whichever comes first (at least three).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+# As in production: debug off (no query log, hashed static files: run collectstatic first).
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = [
+    ("dashboard", "/"),
+    ("an initiative", "/initiatives/I-02/"),
+    ("a project", "/projects/P-02/"),
+    ("task table", "/tasks/"),
+    ("task table, filtered", "/tasks/?member=anhui&status=on_track&sort=-progress"),
+    ("a task", "/tasks/T-160/"),
+    ("a member", "/members/shanghai/"),
+    ("JSON API, tasks", "/api/tasks/"),
+    ("CSV export, all tasks", "/tasks/?_export=csv"),
+]
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(client, url, repeat, seconds, cached):
+    client.get(url, secure=True)  # warm up: templates, translations, connection, cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, secure=True)
+    query_count = len(queries)  # read now: the next request empties the query log
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    if cached and response.get("X-Page-Cache") != "hit":
+        raise SystemExit(f"{url} was not served from the cache")
+    timings = []
+    started = time.perf_counter()
+    while len(timings) < repeat and (len(timings) < 3 or time.perf_counter() - started < seconds):
+        begin = time.perf_counter()
+        response = client.get(url, secure=True)
+        b"".join(response) if response.streaming else response.content
+        timings.append((time.perf_counter() - begin) * 1000)
+    return {
+        "queries": query_count,
+        "median": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "n": len(timings),
+        "bytes": len(response.content) if not response.streaming else None,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", default="", help="Names the run in the output.")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--cached", action="store_true", help="Serve from the page cache.")
+    parser.add_argument("--only", help="Measure only the pages whose name contains this.")
+    args = parser.parse_args()
+
+    settings.PAGE_CACHE = args.cached
+    client = Client(HTTP_HOST="127.0.0.1")
+    engine = connection.vendor
+    print(f"| {args.label or engine} | median ms | p95 ms | queries | requests |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, url in PAGES:
+        if args.only and args.only not in name:
+            continue
+        figures = measure(client, url, args.repeat, args.seconds, args.cached)
+        print(
+            f"| {name} `{url}` | {figures['median']:.1f} | {figures['p95']:.1f} "
+            f"| {figures['queries']} | {figures['n']} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
