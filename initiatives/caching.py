@@ -19,6 +19,7 @@ answered 304 without rendering, even when the entry itself has been evicted.
 """
 
 import hashlib
+import logging
 import time
 from email.utils import formatdate
 
@@ -34,6 +35,7 @@ from django.utils.http import parse_etags, parse_http_date_safe
 GENERATION_KEY = "pages:generation"
 WATCHED_APPS = {"initiatives"}  # the plan's data; staff accounts and sessions are not shown
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
+logger = logging.getLogger(__name__)
 
 
 def page_cache():
@@ -99,10 +101,14 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         cache = page_cache()
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation(cache)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = current_generation(cache)
+        except Exception:  # an unreachable cache makes pages slower, never unavailable
+            logger.exception("The page cache is unreachable; rendering %s", request.path)
+            return self.get_response(request)
         entry = found.get(key)
         if entry is not None and entry["generation"] != generation:
             entry = None
@@ -134,7 +140,10 @@ class PublicPageCacheMiddleware:
                 "content": response.content,
                 "last_modified": response["Last-Modified"],
             }
-            cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600))
+            try:
+                cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600))
+            except Exception:
+                logger.exception("The page cache is unreachable; %s not kept", request.path)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -318,6 +318,17 @@ class TestNeverStale:
         assert caching.current_generation() > earlier
 
 
+def test_pages_are_served_when_the_cache_is_unreachable(public, site):
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        response = public.get("/tasks/T-101/")
+    assert response.status_code == 200
+    assert "T-101" in response.content.decode()
+
+
 def redis_url():
     return os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
