@@ -2,11 +2,13 @@
 
 import sys
 import time
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.urls import reverse
 from django.views import defaults
@@ -46,6 +48,24 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class NulCharacterMiddleware:
+    """PostgreSQL text cannot hold a NUL character; a lookup with one raises, a 500.
+
+    No code, slug or filter value contains one, so such an address is answered at the door: a
+    path with a NUL names no page (404), a query with one is a bad request (400).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404
+        if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("A NUL character in the query string.")
+        return self.get_response(request)
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

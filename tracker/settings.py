@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "initiatives.security.ContentSecurityPolicyMiddleware",
+    "initiatives.security.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "initiatives.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
