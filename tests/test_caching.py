@@ -6,8 +6,11 @@ rendered without the cache would.
 """
 
 import os
+import subprocess
+import sys
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -371,3 +374,31 @@ def test_the_same_guarantees_with_redis(public, site, in_ci):
             client = redis.Redis.from_url(url)
             for key in client.scan_iter(f"{prefix}:*"):
                 client.delete(key)
+
+
+@pytest.mark.parametrize(
+    "environment, starts",
+    [
+        ({"WEB_CONCURRENCY": "3"}, False),
+        ({"WEB_CONCURRENCY": "3", "CACHE_URL": "redis://127.0.0.1:6379/0"}, True),
+        ({"WEB_CONCURRENCY": "1"}, True),
+    ],
+)
+def test_gunicorn_refuses_several_workers_on_a_cache_of_their_own(environment, starts):
+    # A local-memory cache sees only its own process's writes: another worker would go on
+    # serving pages from before the write.
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
+    env.update(environment, PAGE_CACHE="true")
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--check-config"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode == 0) == starts, result.stderr
+
+
+def test_the_bare_benchmark_view_is_off_by_default(public, db):
+    assert public.get("/_bench/bare/").status_code == 404
