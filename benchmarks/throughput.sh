@@ -6,7 +6,7 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_scale benchmarks/throughput.sh
 #
 # Needs wrk (Debian: apt-get install wrk), Redis on 127.0.0.1:6379 and `collectstatic` run.
-# Environment: PORT (8107), DURATION per page (10s), CONNECTIONS (8), WEB_CONCURRENCY
+# Environment: PORT (8107), DURATION of each measurement (10s), CONNECTIONS (8), WEB_CONCURRENCY
 # (cores x 2 + 1), CACHE_URL (redis://127.0.0.1:6379/5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,6 @@ export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/5}"
 export GUNICORN_BIND="127.0.0.1:$port"
 
 pages=(
-  "/_bench/bare/"
   "/"
   "/initiatives/I-02/"
   "/projects/P-02/"
@@ -57,14 +56,15 @@ rate() {  # requests per second for one address
 
 run() {  # $1: true (cached) or false (uncached)
   start "$1"
-  local bare=""
-  printf '| %s | requests/s | ratio to the bare view |\n| --- | ---: | ---: |\n' \
+  printf '| %s | requests/s | bare view, just before | ratio |\n| --- | ---: | ---: | ---: |\n' \
     "$([ "$1" = true ] && echo cached || echo uncached)"
   for page in "${pages[@]}"; do
-    local r
+    local bare r
+    # The bare view is measured again before each page, so that both figures share the
+    # machine's load of the moment.
+    bare="$(rate /_bench/bare/)"
     r="$(rate "$page")"
-    [ -z "$bare" ] && bare="$r"
-    printf '| `%s` | %s | %s |\n' "$page" "$r" \
+    printf '| `%s` | %s | %s | %s |\n' "$page" "$r" "$bare" \
       "$(awk -v r="$r" -v b="$bare" 'BEGIN {if (r+0 > 0) printf "%.0f %%", 100 * r / b; else print "-"}')"
   done
   echo
