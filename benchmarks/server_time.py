@@ -8,7 +8,8 @@ the figures are the time the application spends, without a network or a web serv
 
 `--cached` measures pages served from the page cache (each page is read once first); without
 it the cache is off and every request renders. Each page is requested until `--repeat`
-requests or `--seconds` have passed, whichever comes first (at least three).
+requests or `--seconds` have passed, whichever comes first (at least three). With
+`BENCHMARK_VIEWS=true` the bare view (a fixed short response) comes first, for comparison.
 """
 
 import argparse
@@ -34,6 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+BARE = "/_bench/bare/"  # with BENCHMARK_VIEWS=true: the yardstick, never cached
 PAGES = [
     ("dashboard", "/"),
     ("an initiative", "/initiatives/I-02/"),
@@ -59,7 +61,7 @@ def measure(client, url, repeat, seconds, cached):
     query_count = len(queries)  # read now: the next request empties the query log
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    if cached and response.get("X-Page-Cache") != "hit":
+    if cached and url != BARE and response.get("X-Page-Cache") != "hit":
         raise SystemExit(f"{url} was not served from the cache")
     timings = []
     started = time.perf_counter()
@@ -91,7 +93,8 @@ def main():
     engine = connection.vendor
     print(f"| {args.label or engine} | median ms | p95 ms | queries | requests |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, url in PAGES:
+    pages = [("bare view", BARE), *PAGES] if settings.BENCHMARK_VIEWS else PAGES
+    for name, url in pages:
         if args.only and args.only not in name:
             continue
         figures = measure(client, url, args.repeat, args.seconds, args.cached)
