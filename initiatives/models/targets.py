@@ -402,10 +402,11 @@ class ProgressReport(Versioned, models.Model):
             ("review_progressreport", _("Can approve or return progress reports")),
         ]
         indexes = [
+            # Not a partial index: SQLite cannot use one when the status is a bound
+            # parameter, and then reads every approved report for each target.
             models.Index(
-                fields=["target", "-as_of"],
-                condition=Q(status="approved", member__isnull=True),
-                name="initiatives_report_latest",
+                fields=["target", "status", "member", "-as_of"],
+                name="initiatives_report_latest_of",
             ),
             models.Index(fields=["status", "-as_of"], name="initiatives_report_status"),
         ]
