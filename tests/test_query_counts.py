@@ -111,11 +111,17 @@ def test_a_cached_page_costs_no_query_at_either_size(site):
         grow()
 
 
-@pytest.mark.parametrize("model", CHANGELISTS)
-@pytest.mark.parametrize("who", ["office", "jiangsu"])
+@pytest.mark.parametrize(
+    "who,model",
+    [
+        (who, model)
+        for who in ("office", "jiangsu")
+        for model in CHANGELISTS
+        # The review queue is the office's; editors get a 403 there (test_permissions).
+        if not (who == "jiangsu" and model == "submittedreport")
+    ],
+)
 def test_each_admin_changelist_costs_the_same_at_two_sizes(client, site, model, who):
-    if who == "jiangsu" and model == "submittedreport":
-        pytest.skip("the review queue is the office's")
     client.force_login(reviewer("reviewer") if who == "office" else editor("jiangsu"))
     url = reverse(f"admin:initiatives_{model}_changelist")
 
