@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from initiatives.models import ProgressReport, ReviewState, StaffProfile, Task
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
 from tests import factories
+from tests.test_browser import LAUNCH_ARGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +35,7 @@ def page():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         yield context.new_page()
