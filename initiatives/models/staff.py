@@ -28,6 +28,14 @@ class StaffProfile(models.Model):
         verbose_name=_("member"),
         help_text=_("Empty for staff of the regional cooperation office."),
     )
+    require_two_factor = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=False,
+        help_text=_(
+            "Set by the regional cooperation office: this account must sign in with a code "
+            "from an authenticator app."
+        ),
+    )
 
     objects = StaffProfileManager()
 
