@@ -17,3 +17,9 @@ def page_in(context, language):
 def plural_name(model):
     """A model's plural name; templates cannot read _meta themselves."""
     return model._meta.verbose_name_plural
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes, rounded up: a wait is never shorter than told."""
+    return -(-int(duration.total_seconds()) // 60)
