@@ -1,5 +1,6 @@
 """Response headers, error pages and session rules that keep the site safe on the internet."""
 
+import ipaddress
 import sys
 import time
 from urllib.parse import unquote
@@ -66,6 +67,22 @@ class NulCharacterMiddleware:
         if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             raise BadRequest("A NUL character in the query string.")
         return self.get_response(request)
+
+
+def client_address(request):
+    """The address the sign-in lockout counts by: the client's, as the nearest of
+    settings.PROXY_COUNT trusted proxies saw it, else the connection's own."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.PROXY_COUNT
+    if count < 1:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

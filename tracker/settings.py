@@ -156,6 +156,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Behind reverse proxies REMOTE_ADDR is the nearest proxy's, and one lock would then hold every
+# client. Each proxy appends the address it was reached from to X-Forwarded-For; the entry
+# DJANGO_PROXY_COUNT places from the right is the client's (the entries to its left are
+# whatever the client sent, so never those). One proxy is assumed behind a TLS proxy.
+PROXY_COUNT = int(
+    os.environ.get("DJANGO_PROXY_COUNT") or int(env_bool("DJANGO_BEHIND_TLS_PROXY", False))
+)
+AXES_CLIENT_IP_CALLABLE = "initiatives.security.client_address"
 # Staff are signed out of the admin after this many seconds without a request.
 STAFF_IDLE_TIMEOUT = int(os.environ.get("DJANGO_STAFF_IDLE_TIMEOUT", str(30 * 60)))
 
