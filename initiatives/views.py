@@ -4,7 +4,9 @@ queries, touches no session and sets no cookie, so that any cache may keep it.""
 import math
 from collections import Counter, defaultdict
 from datetime import date
+from functools import partial
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +27,7 @@ from .models import (
     Member,
     ProgressReport,
     ReviewState,
+    Role,
     Schedule,
     Source,
     Status,
@@ -44,6 +47,18 @@ BEHIND = (Schedule.OVERDUE, Schedule.BEHIND)
 BEHIND_SHOWN = 15  # on the dashboard; the filtered lists give the rest
 SECTION_PAGE = 25  # rows of a table within a page (member, area, item)
 CITED_SHOWN = 50  # figures listed under each source; the API gives them all
+# What a summary reads of each item; the code, titles and due date list it when behind.
+FIGURE_FIELDS = (
+    "pk",
+    "focus_area",
+    "status",
+    "schedule",
+    "progress",
+    "code",
+    "title_en",
+    "title_zh",
+    "due_date",
+)
 
 
 def approved_reports():
@@ -53,23 +68,37 @@ def approved_reports():
     )
 
 
-def configured_table(request, table_class, queryset, prefix, caption, **kwargs):
-    """A sortable table, paginated, and all of its rows (for the summaries beside it).
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows, which the page's summary has already counted."""
 
-    The rows are read once from the table's own sorted queryset, which keeps them: counting,
-    paginating and rendering the table afterwards cost no further query.
-    """
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # the cached property, set: no COUNT query
+
+
+def configured_table(request, table_class, queryset, prefix, caption, count, **kwargs):
+    """A sortable table showing one page of `count` rows: only that page is read."""
     table = table_class(queryset, prefix=f"{prefix}-", **kwargs)
     table.caption = caption
     RequestConfig(request, paginate=False).configure(table)
-    rows = list(table.data.data)
-    pages = max(1, math.ceil(len(rows) / SECTION_PAGE))
+    pages = max(1, math.ceil(count / SECTION_PAGE))
     try:
         page = min(max(int(request.GET.get(table.prefixed_page_field, 1)), 1), pages)
     except ValueError:
         page = 1
-    table.paginate(page=page, per_page=SECTION_PAGE)
-    return table, rows
+    table.paginate(
+        paginator_class=partial(KnownCountPaginator, count=count), page=page, per_page=SECTION_PAGE
+    )
+    return table
+
+
+def figures(queryset):
+    """What a summary needs of each item of a queryset, read as tuples, not models.
+
+    A summary covers every item (thousands on a large plan); building a model, its related rows
+    and its table cells for each would cost far more than the database's work.
+    """
+    return list(queryset.with_progress().order_by().values_list(*FIGURE_FIELDS, named=True))
 
 
 def describe(model, link):
@@ -88,7 +117,8 @@ def mean(values):
 
 
 def summarise(items):
-    """Counts by status and schedule position, and the mean known progress."""
+    """Counts by status and schedule position, and the mean known progress, of items or
+    their figures."""
     statuses = Counter(item.status for item in items)
     schedules = Counter(item.schedule for item in items)
     return {
@@ -180,13 +210,14 @@ class PlanItemDetailView(DetailView):
         context["panels"] = target_panels(item, targets, reports)
         context["status_changes"] = list(item.status_changes.all())
         if item.HAS_TASKS:
-            tasks = item.tasks.with_progress().for_table()
-            context["task_table"], context["tasks"] = configured_table(
+            context["task_count"] = count = item.tasks.count()
+            context["task_table"] = configured_table(
                 self.request,
                 TaskTable,
-                tasks,
+                item.tasks.with_progress().for_table(),
                 "tasks",
                 _("Tasks that support it"),
+                count,
                 exclude=("supports",),
             )
         return context
@@ -204,34 +235,48 @@ class TaskDetailView(PlanItemDetailView):
     model = Task
 
 
-def dashboard(request):
-    lists = []
-    for model, _table, _prefix, list_url in LISTS:
-        items = list(model.objects.with_progress().for_table())
-        lists.append({**describe(model, reverse(list_url)), "items": items, **summarise(items)})
-    everything = [item for entry in lists for item in entry["items"]]
+def responsibilities(model):
+    """(item, member, role) of every responsibility in one of the three lists."""
+    related = model._meta.get_field("responsibilities").related_model
+    return related.objects.order_by().values_list(f"{related.ITEM_FIELD}_id", "member", "role")
 
+
+def shown_item(model, row):
+    """An item of a summary, built from its figures to be listed (not saved)."""
+    item = model(
+        pk=row.pk,
+        code=row.code,
+        title_en=row.title_en,
+        title_zh=row.title_zh,
+        status=row.status,
+        due_date=row.due_date,
+    )
+    item.progress, item.schedule = row.progress, row.schedule
+    return item
+
+
+def dashboard(request):
+    """The whole plan at a glance. Summaries are worked out from every item's figures; only
+    the items listed as behind schedule are built as models."""
+    lists = []
     areas = defaultdict(list)
-    members = {}
     led = defaultdict(list)
     co = defaultdict(list)
-    for item in everything:
-        areas[item.focus_area].append(item)
-        for responsibility in item.responsibilities.all():
-            members[responsibility.member_id] = responsibility.member
-            (led if responsibility.role == "lead" else co)[responsibility.member_id].append(item)
-    by_area = [
-        {"area": area, **summarise(items)}
-        for area, items in sorted(areas.items(), key=lambda pair: pair[0].number)
-    ]
-    by_member = [
-        {"member": member, "co_count": len(co[pk]), **summarise(led[pk])}
-        for pk, member in sorted(members.items(), key=lambda pair: pair[1].position)
-    ]
-    behind = sorted(
-        (item for item in everything if item.schedule in BEHIND),
-        key=lambda item: (item.schedule, item.due_date or date.max, item.code),
-    )
+    behind = []
+    for model, _table, _prefix, list_url in LISTS:
+        rows = figures(model.objects.all())
+        lists.append({**describe(model, reverse(list_url)), **summarise(rows)})
+        by_pk = {row.pk: row for row in rows}
+        for row in rows:
+            areas[row.focus_area].append(row)
+            if row.schedule in BEHIND:
+                behind.append((row.schedule, row.due_date or date.max, row.code, model, row))
+        for item, member, role in responsibilities(model):
+            (led if role == Role.LEAD else co)[member].append(by_pk[item])
+    behind.sort(key=lambda entry: entry[:3])
+
+    area_names = FocusArea.objects.in_bulk(list(areas))
+    members = Member.objects.filter(pk__in={*led, *co}).order_by("position")
     headlines = (
         Target.objects.filter(is_headline=True)
         .with_progress()
@@ -242,9 +287,15 @@ def dashboard(request):
         "initiatives/dashboard.html",
         {
             "lists": lists,
-            "by_area": by_area,
-            "by_member": by_member,
-            "behind": behind[:BEHIND_SHOWN],
+            "by_area": [
+                {"area": area_names[pk], **summarise(items)}
+                for pk, items in sorted(areas.items(), key=lambda pair: area_names[pair[0]].number)
+            ],
+            "by_member": [
+                {"member": member, "co_count": len(co[member.pk]), **summarise(led[member.pk])}
+                for member in members
+            ],
+            "behind": [shown_item(model, row) for *_key, model, row in behind[:BEHIND_SHOWN]],
             "behind_count": len(behind),
             "headlines": headlines,
             "updates": approved_reports().order_by("-as_of", "-pk")[:8],
@@ -254,16 +305,35 @@ def dashboard(request):
     )
 
 
-def member_detail(request, slug):
-    member = get_object_or_404(Member, slug=slug)
+def summary_sections(request, queryset_of, table_options, link_query):
+    """The three lists' sections of a member's or an area's page: a summary of every item and
+    a table of one page of them."""
     sections = []
     for model, table_class, prefix, list_url in LISTS:
-        queryset = model.objects.for_member(member).with_progress().for_table()
-        table, items = configured_table(
-            request, table_class, queryset, prefix, SHORT_NAMES[model], member=member
+        queryset = queryset_of(model)
+        rows = figures(queryset)
+        table = configured_table(
+            request,
+            table_class,
+            queryset.with_progress().for_table(),
+            prefix,
+            SHORT_NAMES[model],
+            len(rows),
+            **table_options,
         )
-        link = f"{reverse(list_url)}?member={member.slug}"
-        sections.append({**describe(model, link), "table": table, **summarise(items)})
+        link = f"{reverse(list_url)}?{link_query}"
+        sections.append({**describe(model, link), "table": table, **summarise(rows)})
+    return sections
+
+
+def member_detail(request, slug):
+    member = get_object_or_404(Member, slug=slug)
+    sections = summary_sections(
+        request,
+        lambda model: model.objects.for_member(member),
+        {"member": member},
+        f"member={member.slug}",
+    )
     reports = approved_reports().filter(member=member).order_by("-as_of", "-pk")[:20]
     return render(
         request,
@@ -274,14 +344,12 @@ def member_detail(request, slug):
 
 def area_detail(request, slug):
     area = get_object_or_404(FocusArea, slug=slug)
-    sections = []
-    for model, table_class, prefix, list_url in LISTS:
-        queryset = model.objects.filter(focus_area=area).with_progress().for_table()
-        table, items = configured_table(
-            request, table_class, queryset, prefix, SHORT_NAMES[model], exclude=("focus_area",)
-        )
-        link = f"{reverse(list_url)}?area={area.slug}"
-        sections.append({**describe(model, link), "table": table, **summarise(items)})
+    sections = summary_sections(
+        request,
+        lambda model: model.objects.filter(focus_area=area),
+        {"exclude": ("focus_area",)},
+        f"area={area.slug}",
+    )
     return render(
         request, "initiatives/focusarea_detail.html", {"area": area, "sections": sections}
     )

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.models import Initiative, Task
+from initiatives.models import CooperationProject, Initiative, Task
 from tests.site_data import UNAPPROVED, build_site
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +329,65 @@ def test_query_counts_are_small_and_do_not_grow_with_the_data(client, site):
     print("queries per page:", small)
     assert max(small.values()) <= 10, small
     assert large == small
+
+
+def expected_summary(items):
+    known = [item.progress for item in items if item.progress is not None]
+    return {
+        "count": len(items),
+        "progress": pytest.approx(sum(known) / len(known)) if known else None,
+        "behind": sum(item.schedule in (-2, -1) for item in items),
+    }
+
+
+def summary_of(entry):
+    return {key: entry[key] for key in ("count", "progress", "behind")}
+
+
+def test_summaries_agree_with_each_items_own_figures(client, make, site):
+    """The dashboard, member and area pages summarise from figures read as tuples; they must
+    say what the items' own pages say."""
+    make.task(lead="anhui", co=("jiangsu",), focus_area=make.area(2), status="delayed")
+    models = (Initiative, CooperationProject, Task)
+    everything = [item for model in models for item in model.objects.with_progress()]
+
+    context = client.get("/").context
+    for entry, model in zip(context["lists"], models, strict=True):
+        items = [item for item in everything if isinstance(item, model)]
+        assert summary_of(entry) == expected_summary(items), model
+    for row in context["by_area"]:
+        items = [item for item in everything if item.focus_area_id == row["area"].pk]
+        assert summary_of(row) == expected_summary(items), row["area"]
+    for row in context["by_member"]:
+        led = [
+            item
+            for item in everything
+            if item.responsibilities.filter(member=row["member"], role="lead").exists()
+        ]
+        assert summary_of(row) == expected_summary(led), row["member"]
+    behind = [item for item in everything if item.schedule in (-2, -1)]
+    assert context["behind_count"] == len(behind)
+    assert {item.code for item in context["behind"]} == {item.code for item in behind}
+
+    for url, chosen in (
+        ("/members/jiangsu/", lambda item: item.responsibilities.filter(member__slug="jiangsu")),
+        ("/areas/area-2/", lambda item: item.focus_area.slug == "area-2"),
+    ):
+        sections = client.get(url).context["sections"]
+        for section, model in zip(sections, models, strict=True):
+            items = [item for item in everything if isinstance(item, model) and chosen(item)]
+            assert summary_of(section) == expected_summary(items), (url, model)
+            assert section["table"].paginator.count == len(items)
+
+
+def test_a_section_table_shows_one_page_and_clamps_the_page_number(client, make, site):
+    for number in range(30):
+        make.task(code=f"T-{300 + number}", lead="jiangsu")
+    response = client.get("/members/jiangsu/", {"t-page": "99"})
+    table = response.context["sections"][2]["table"]
+    assert table.page.number == table.paginator.num_pages == 2
+    assert len(table.page.object_list) == table.paginator.count - 25
+    assert (
+        client.get("/members/jiangsu/", {"t-page": "x"}).context["sections"][2]["table"].page.number
+        == 1
+    )
