@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "initiatives",
 ]
 
@@ -72,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "initiatives.security.StaffIdleTimeoutMiddleware",
+    "initiatives.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,6 +171,13 @@ PROXY_COUNT = int(
 AXES_CLIENT_IP_CALLABLE = "initiatives.security.client_address"
 # Staff are signed out of the admin after this many seconds without a request.
 STAFF_IDLE_TIMEOUT = int(os.environ.get("DJANGO_STAFF_IDLE_TIMEOUT", str(30 * 60)))
+# Two-factor sign-in (initiatives/two_factor.py): staff may turn it on; the office requires it
+# of one account in the admin, or of every staff account with this setting.
+REQUIRE_TWO_FACTOR = env_bool("DJANGO_REQUIRE_TWO_FACTOR", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "YRD Tracker"
+# django-otp's device admin (superusers only) never shows a device's secret again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -8,6 +8,7 @@ from django.urls import include, path
 from initiatives.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("admin/two-factor/", include("initiatives.admin.two_factor")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api")),
