@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp import login as mark_verified
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -37,7 +37,12 @@ def is_required(user):
 
 
 def is_set_up(user):
-    return user_has_device(user, confirmed=True)
+    """Whether the account has something to give a code from: a confirmed app, or backup codes
+    left (spent backup codes alone would otherwise shut the account out)."""
+    return (
+        TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+        or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    )
 
 
 def normalise(code):

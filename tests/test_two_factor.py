@@ -156,6 +156,23 @@ def test_a_backup_code_signs_in_once(client, jiangsu):
     assert StaticToken.objects.filter(device__user=jiangsu).count() == len(codes) - 1
 
 
+def test_spent_backup_codes_alone_do_not_shut_the_account_out(client, jiangsu):
+    device, _ = set_up(jiangsu)
+    device.delete()  # the app was removed by a superuser; the backup codes are used up
+    StaticToken.objects.filter(device__user=jiangsu).delete()
+    assert sign_in(client, jiangsu).status_code == 302
+    page = client.get(PAGE).content.decode()
+    assert "<svg" in page and "only with backup codes" not in page  # set it up afresh
+
+
+def test_backup_codes_left_without_the_app_still_ask_for_a_code(client, jiangsu):
+    device, codes = set_up(jiangsu)
+    device.delete()
+    assert sign_in(client, jiangsu).status_code == 200
+    assert sign_in(client, jiangsu, codes[0]).status_code == 302
+    assert "only with backup codes" in client.get(PAGE).content.decode()
+
+
 def test_a_session_from_before_the_device_is_signed_out(client, jiangsu, audit):
     client.force_login(jiangsu)
     set_up(jiangsu)
