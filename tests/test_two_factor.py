@@ -357,3 +357,15 @@ def test_odd_codes_at_sign_in_are_refused_without_an_error(client, jiangsu, toke
     set_up(jiangsu)
     assert sign_in(client, jiangsu, token).status_code == 200
     assert not signed_in(client)
+
+
+def test_a_superuser_also_sets_it_on_the_staff_profile(client, jiangsu, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", password=PASSWORD))
+    profile = StaffProfile.objects.get(user=jiangsu)
+    url = f"/admin/initiatives/staffprofile/{profile.pk}/change/"
+    data = {"user": jiangsu.pk, "member": profile.member_id, "require_two_factor": "on"}
+    assert client.post(url, data).status_code == 302
+    profile.refresh_from_db()
+    assert profile.require_two_factor
+    listing = client.get("/admin/initiatives/staffprofile/?require_two_factor__exact=1")
+    assert "jiangsu" in listing.content.decode()

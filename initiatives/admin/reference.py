@@ -30,9 +30,11 @@ class SourceAdmin(TrackerAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedAdmin):
-    """Whom each staff account works for; only superusers manage accounts."""
+    """Whom each staff account works for; only superusers manage accounts. Office reviewers
+    require two-factor sign-in of an account on their own page (admin/two_factor.py)."""
 
-    list_display = ("user", "organisation_name")
+    list_display = ("user", "organisation_name", "require_two_factor")
+    list_filter = ("require_two_factor",)
     list_select_related = ("user", "member")
     search_fields = ("user__username", "member__name_en")
     autocomplete_fields = ("user", "member")
