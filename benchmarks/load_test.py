@@ -342,8 +342,10 @@ def read_results(path):
             results["counts"][fields[0]] += int(float(fields[1]))
         elif kind in ("accepted", "in_flight"):
             results[kind].append(fields[0])
-        elif kind in ("error", "unexpected"):
-            results[kind][fields[0]] += int(float(fields[1]))
+        elif kind == "error":
+            results["errors"][fields[0]] += int(float(fields[1]))
+        elif kind == "unexpected":
+            results["unexpected"][fields[0]] += int(float(fields[1]))
         elif kind == "sample":
             results["samples"].append(fields[0])
     return results
@@ -364,9 +366,15 @@ def count_reports(run):
 
 
 def server_problems(log):
+    """gunicorn's error lines, each with the exception that ended the traceback after it."""
     log.seek(0)
-    words = ("[ERROR]", "[CRITICAL]", "Traceback", "WORKER TIMEOUT")
-    return [line for line in log.read().decode().splitlines() if any(w in line for w in words)]
+    problems = []
+    for line in log.read().decode().splitlines():
+        if any(word in line for word in ("[ERROR]", "[CRITICAL]", "WORKER TIMEOUT")):
+            problems.append([line, ""])
+        elif problems and line and not line[0].isspace() and not line.startswith("["):
+            problems[-1][1] = line
+    return [f"{line} -> {cause}" if cause else line for line, cause in problems]
 
 
 def run(args):
@@ -465,6 +473,7 @@ def run(args):
         "not_in_submitted_state": not_submitted[:20],
         "load_average_1min": load,
         "samples": results["samples"][:20],
+        "accepted_markers": sorted(accepted),
     }
     summary["passed"] = (
         not any(

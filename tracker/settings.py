@@ -116,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The progress figures are large correlated queries that run in milliseconds;
     # PostgreSQL's JIT would spend seconds compiling each one.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction that reads and then writes cannot wait for another process's write lock:
+    # SQLite refuses it at once ("database is locked", a 503). Taking the lock when the
+    # transaction begins lets concurrent saves wait their turn instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 
 # One cache for the process, or Redis shared by every app server. Public pages are cached
 # (initiatives/caching.py) and made out of date by every write; a local-memory cache only sees
