@@ -101,3 +101,25 @@ def test_a_jiangsu_report_is_approved_and_moves_the_task(page, live_server):
     page.goto(f"{base}/admin/initiatives/task/?q={task.code}")
     assert "25%" in page.locator("#result_list").inner_text()
     assert Task.objects.with_progress().get(pk=task.pk).progress == pytest.approx(25.0)
+
+
+def test_the_export_pages_select_all_toggle_works_under_the_content_policy(page, live_server):
+    factories.task(lead="jiangsu")
+    account("office", None, OFFICE_REVIEWERS)
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    log_in(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/admin/initiatives/task/export/")
+    page.wait_for_load_state("networkidle")
+
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    toggle = page.locator("input.select-toggle")
+    assert fields.count() > 2
+    toggle.uncheck()
+    assert not any(box.is_checked() for box in fields.all())
+    fields.nth(1).check()
+    toggle.check()
+    assert all(box.is_checked() for box in fields.all())
+
+    refused = [line for line in console if "Content Security Policy" in line]
+    assert not refused, refused
