@@ -22,6 +22,7 @@ import argparse
 import collections
 import http.client
 import json
+import math
 import os
 import secrets
 import shutil
@@ -322,7 +323,7 @@ def write_plan(path, run, today, origin, accounts, targets, paths):
 def read_results(path):
     results = {
         "socket_errors": {},
-        "latency_ms": {},
+        "timings": collections.defaultdict(list),
         "counts": collections.Counter(),
         "accepted": [],
         "in_flight": [],
@@ -336,8 +337,8 @@ def read_results(path):
             results[kind] = int(float(fields[0]))
         elif kind == "socket_error":
             results["socket_errors"][fields[0]] = int(float(fields[1]))
-        elif kind == "latency_us":
-            results["latency_ms"][fields[0]] = round(float(fields[1]) / 1000, 1)
+        elif kind == "timing":
+            results["timings"][fields[0]].append(float(fields[1]))
         elif kind == "count":
             results["counts"][fields[0]] += int(float(fields[1]))
         elif kind in ("accepted", "in_flight"):
@@ -349,6 +350,24 @@ def read_results(path):
         elif kind == "sample":
             results["samples"].append(fields[0])
     return results
+
+
+def percentiles(timings):
+    """p50, p90, p99, max and mean of milliseconds (nearest rank), or {} for none."""
+    if not timings:
+        return {}
+    ordered = sorted(timings)
+
+    def rank(p):
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+    return {
+        "p50": rank(50),
+        "p90": rank(90),
+        "p99": rank(99),
+        "max": ordered[-1],
+        "mean": round(sum(ordered) / len(ordered), 1),
+    }
 
 
 def count_reports(run):
@@ -456,7 +475,11 @@ def run(args):
         "requests_per_s": round(results["requests"] / (results["duration_us"] / 1e6), 1),
         "reads": results["counts"]["read"],
         "submissions": results["counts"]["submit"],
-        "latency_ms": results["latency_ms"],
+        "latency_ms": {
+            "all": percentiles([ms for kind in results["timings"].values() for ms in kind]),
+            "reads": percentiles(results["timings"]["read"]),
+            "submissions": percentiles(results["timings"]["submit"]),
+        },
         "error_responses": dict(results["errors"]),
         "socket_errors": socket_errors,
         "unanswered": results["counts"]["unanswered"],
@@ -492,7 +515,6 @@ def run(args):
 
 
 def show(summary):
-    latency = summary["latency_ms"]
     print(f"run {summary['run']} ({summary['utc']} UTC) on {summary['database']}")
     print(
         f"  {summary['connections']} connections, {summary['workers']} workers, "
@@ -502,10 +524,12 @@ def show(summary):
         f"  requests {summary['requests']} ({summary['reads']} reads, "
         f"{summary['submissions']} submissions), {summary['requests_per_s']} requests/s"
     )
-    print(
-        f"  latency p50 {latency['p50']} ms, p90 {latency['p90']} ms, p99 {latency['p99']} ms, "
-        f"max {latency['max']} ms"
-    )
+    for kind, figures in summary["latency_ms"].items():
+        if figures:
+            print(
+                f"  latency, {kind}: p50 {figures['p50']} ms, p90 {figures['p90']} ms, "
+                f"p99 {figures['p99']} ms, max {figures['max']} ms, mean {figures['mean']} ms"
+            )
     print(f"  error responses by status: {summary['error_responses'] or 'none'}")
     print(
         f"  socket errors: {summary['socket_errors'] or 'none'}, unanswered {summary['unanswered']}"
