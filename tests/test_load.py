@@ -100,6 +100,7 @@ def marked_reports(connect, run):
         connection.close()
 
 
+@pytest.mark.load
 def test_a_short_load_answers_without_error_and_keeps_every_submitted_report(
     demo_database, tmp_path
 ):
