@@ -116,6 +116,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The progress figures are large correlated queries that run in milliseconds;
     # PostgreSQL's JIT would spend seconds compiling each one.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A pool of connections per process (psycopg's), for many workers or threads against one
+    # PostgreSQL: DATABASE_POOL=MIN:MAX (or true for 2:10). Pooled connections replace the
+    # persistent ones.
+    DATABASE_POOL = os.environ.get("DATABASE_POOL", "").strip().lower()
+    if DATABASE_POOL and DATABASE_POOL != "false":
+        sizes = "2:10" if DATABASE_POOL == "true" else DATABASE_POOL
+        try:
+            min_size, max_size = (int(size) for size in sizes.split(":"))
+        except ValueError:
+            raise ImproperlyConfigured(
+                "DATABASE_POOL must be true, false or MIN:MAX, e.g. 2:10."
+            ) from None
+        if not 0 <= min_size <= max_size or max_size < 1:
+            raise ImproperlyConfigured("DATABASE_POOL needs 0 <= MIN <= MAX and MAX >= 1.")
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": min_size, "max_size": max_size}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction that reads and then writes cannot wait for another process's write lock:
     # SQLite refuses it at once ("database is locked", a 503). Taking the lock when the
