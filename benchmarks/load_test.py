@@ -449,7 +449,9 @@ def run(args):
         finally:
             stop(server)
         if wrk_run.returncode != 0 or not results_file.exists():
-            raise SystemExit(f"wrk failed:\n{wrk_run.stdout}{wrk_run.stderr}")
+            raise SystemExit(
+                f"wrk failed ({wrk_run.returncode}):\n{wrk_run.stdout}{wrk_run.stderr}"
+            )
         results = read_results(results_file)
         problems = server_problems(log)
 
