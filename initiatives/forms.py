@@ -19,6 +19,20 @@ from .models import (
 )
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """A number that is a number: "NaN", "sNaN" and "Infinity" are refused as they are read.
+
+    Django's field reads them and refuses them later, but first compares them with the
+    initial value to see what changed, and comparing a signalling NaN raises (a 500).
+    """
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version a record was loaded at, and refuses a change made from an old one."""
 
@@ -197,7 +211,7 @@ class ProgressReportForm(VersionedForm):
         if self.instance.pk is None:
             for member in Member.objects.all():
                 name = f"breakdown_{member.slug}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = FiniteDecimalField(
                     label=_("Figure for %(member)s") % {"member": member.name},
                     required=False,
                     max_digits=20,

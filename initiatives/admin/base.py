@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import audit, locking, permissions
+from ..forms import FiniteDecimalField
 
 BIGGEST_KEY = 2**63 - 1
 
@@ -76,6 +77,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class ScopedMixin:
     """Limits rows, objects and foreign-key choices to the user's scope (permissions.py)."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": FiniteDecimalField}}
 
     def get_queryset(self, request):
         return permissions.scope(request.user, super().get_queryset(request))
@@ -173,6 +176,15 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return super().changelist_view(request, extra_context)
         return super().changelist_view(request, extra_context)
+
+    def response_action(self, request, queryset):
+        # Django filters the queryset by the posted keys as they are: one that cannot be a
+        # key (a word, a number past the database's) made that query fail, a 500.
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_possible_key(self.model, None, key) for key in selected):
+            self.message_user(request, _("No such record."), messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
 
     def action_checkbox(self, obj):
         """The row checkbox, with the version the row was listed at (for actions)."""
