@@ -85,7 +85,7 @@ def seen_versions(request):
     versions = {}
     for value in request.POST.getlist(SEEN_VERSION):
         pk, _sep, version = value.rpartition(":")
-        if pk and version.isdigit():
+        if pk and version.isascii() and version.isdigit():
             versions[pk] = int(version)
     return versions
 
