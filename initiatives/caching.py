@@ -34,6 +34,8 @@ from django.utils.http import parse_etags, parse_http_date_safe
 
 GENERATION_KEY = "pages:generation"
 WATCHED_APPS = {"initiatives"}  # the plan's data; staff accounts and sessions are not shown
+PRIVATE_MODELS = {"staffprofile"}  # of the plan's app, never on a public page
+APPROVED = "approved"  # the one review state in which a progress report is public
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 logger = logging.getLogger(__name__)
 
@@ -69,8 +71,28 @@ def data_changed(using=None):
     transaction.on_commit(bump_generation, using=using)
 
 
-def _plan_data_saved(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
+def shown_publicly(sender, instance=None, created=False):
+    """Whether a write can change a public page.
+
+    Change history and staff profiles are never shown. A progress report is shown only while
+    approved: submitting or returning a report that never was approved changes no public page,
+    so staff at work do not empty the cache the public reads from.
+    """
+    meta = sender._meta
+    if meta.app_label not in WATCHED_APPS or meta.model_name.startswith("historical"):
+        return False
+    if meta.model_name in PRIVATE_MODELS:
+        return False
+    if meta.model_name == "progressreport" and instance is not None:
+        # As loaded, or as last saved; a row whose earlier state is unknown counts as shown.
+        before = None if created else getattr(instance, "public_status", APPROVED)
+        instance.public_status = instance.status
+        return APPROVED in (instance.status, before)
+    return True
+
+
+def _plan_data_saved(sender, instance=None, created=False, **kwargs):
+    if shown_publicly(sender, instance, created):
         data_changed(using=kwargs.get("using"))
 
 
@@ -137,15 +159,40 @@ class PublicPageCacheMiddleware:
                 "generation": generation,
                 "status": response.status_code,
                 "headers": list(response.items()),
-                "content": response.content,
                 "last_modified": response["Last-Modified"],
             }
-            try:
-                cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600))
-            except Exception:
-                logger.exception("The page cache is unreachable; %s not kept", request.path)
+            if response.streaming:
+                response.streaming_content = self.kept_once_streamed(
+                    response.streaming_content, cache, key, entry, request.path
+                )
+            else:
+                self.keep(cache, key, {**entry, "content": response.content}, request.path)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def keep(cache, key, entry, path):
+        try:
+            cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600))
+        except Exception:
+            logger.exception("The page cache is unreachable; %s not kept", path)
+
+    @classmethod
+    def kept_once_streamed(cls, chunks, cache, key, entry, path):
+        """Pass a streamed response on as it comes, and keep it if it ends whole and small
+        enough: the memory held never exceeds PAGE_CACHE_MAX_BYTES, whatever its length."""
+        limit = getattr(settings, "PAGE_CACHE_MAX_BYTES", 8 * 2**20)
+        kept, size = [], 0
+        for chunk in chunks:
+            if kept is not None:
+                size += len(chunk)
+                if size <= limit:
+                    kept.append(chunk)
+                else:
+                    kept = None  # too long to keep: let go of what was held
+            yield chunk
+        if kept is not None:
+            cls.keep(cache, key, {**entry, "content": b"".join(kept)}, path)
 
     @staticmethod
     def applies_to(request):
@@ -168,7 +215,7 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def storable(request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.cookies:
             return False
         session = getattr(request, "session", None)
         if session is not None and session.accessed:
@@ -179,6 +226,8 @@ class PublicPageCacheMiddleware:
         cache_control = response.get("Cache-Control", "").lower()
         if "private" in cache_control or "no-store" in cache_control:
             return False
+        if response.streaming:  # kept only if it ends within the limit
+            return True
         return len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 8 * 2**20)
 
 
