@@ -1,5 +1,7 @@
 """What every ModelAdmin and inline of the tracker shares: the member scope on every path."""
 
+import os
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -271,6 +273,43 @@ class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def process_import(self, request, **kwargs):
+        """The confirm step, only for an import still waiting for it: confirming twice (the
+        file is gone after the first) or a form naming no such file, format or resource
+        failed reading it, a 500; go back to the import page and say so."""
+        form = self.create_confirm_form(request)
+        if form.is_valid() and not self.is_waiting(form, request):
+            self.message_user(
+                request,
+                _("This import is no longer waiting for confirmation: upload the file again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self.import_page_url())
+        return super().process_import(request, **kwargs)
+
+    def is_waiting(self, form, request):
+        def is_index(value, count, blank_ok=False):
+            return (blank_ok and value == "") or (
+                value.isascii() and value.isdigit() and int(value) < count
+            )
+
+        data = form.cleaned_data
+        if not is_index(data["format"], len(self.get_import_formats())):
+            return False
+        if not is_index(data["resource"], len(self.get_import_resource_classes(request)), True):
+            return False
+        storage = self.get_tmp_storage_class()(
+            name=data["import_file_name"], **self.get_tmp_storage_class_kwargs()
+        )
+        path = getattr(storage, "get_full_path", None)
+        return path is None or os.path.isfile(path())
+
+    def import_page_url(self):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+        )
+
     def process_result(self, result, request):
         """The confirmed import found errors the preview did not (the data moved meanwhile):
         everything was rolled back; say so, row by row, and go back to the import page."""
@@ -298,9 +337,4 @@ class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
             % {"problems": " ".join(problems)},
             messages.ERROR,
         )
-        opts = self.model._meta
-        return HttpResponseRedirect(
-            reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
-            )
-        )
+        return HttpResponseRedirect(self.import_page_url())
