@@ -7,7 +7,7 @@ from datetime import date
 from functools import partial
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,7 +34,14 @@ from .models import (
     Target,
     Task,
 )
-from .tables import InitiativeTable, ProjectTable, SafeTableExport, TaskTable, UpdateTable
+from .tables import (
+    InitiativeTable,
+    ProjectTable,
+    SafeTableExport,
+    TaskTable,
+    UpdateTable,
+    streaming_export,
+)
 
 LISTS = (
     (Initiative, InitiativeTable, "i", "initiatives:initiative_list"),
@@ -92,13 +99,24 @@ def configured_table(request, table_class, queryset, prefix, caption, count, **k
     return table
 
 
-def figures(queryset):
-    """What a summary needs of each item of a queryset, read as tuples, not models.
+def figures(querysets):
+    """What a summary needs of each item of each queryset, read as tuples, not models, in one
+    query for all of them: a list of rows for each queryset.
 
     A summary covers every item (thousands on a large plan); building a model, its related rows
     and its table cells for each would cost far more than the database's work.
     """
-    return list(queryset.with_progress().order_by().values_list(*FIGURE_FIELDS, named=True))
+    parts = [
+        queryset.with_progress()
+        .order_by()
+        .annotate(list_number=Value(number, output_field=IntegerField()))
+        .values_list("list_number", *FIGURE_FIELDS, named=True)
+        for number, queryset in enumerate(querysets)
+    ]
+    rows = [[] for _queryset in querysets]
+    for row in parts[0].union(*parts[1:], all=True):
+        rows[row.list_number].append(row)
+    return rows
 
 
 def describe(model, link):
@@ -159,6 +177,11 @@ class ExportableListView(ExportMixin, SingleTableMixin, FilterView):
         table = super().get_table(**kwargs)
         table.caption = capfirst(self.model._meta.verbose_name_plural)
         return table
+
+    def create_export(self, export_format):
+        table = self.get_table(**self.get_table_kwargs())
+        filename = self.get_export_filename(export_format)
+        return streaming_export(table, export_format, filename, self.exclude_columns)
 
 
 class PlanItemListView(ExportableListView):
@@ -263,8 +286,8 @@ def dashboard(request):
     led = defaultdict(list)
     co = defaultdict(list)
     behind = []
-    for model, _table, _prefix, list_url in LISTS:
-        rows = figures(model.objects.all())
+    all_rows = figures([model.objects.all() for model, *_rest in LISTS])
+    for (model, _table, _prefix, list_url), rows in zip(LISTS, all_rows, strict=True):
         lists.append({**describe(model, reverse(list_url)), **summarise(rows)})
         by_pk = {row.pk: row for row in rows}
         for row in rows:
@@ -309,9 +332,10 @@ def summary_sections(request, queryset_of, table_options, link_query):
     """The three lists' sections of a member's or an area's page: a summary of every item and
     a table of one page of them."""
     sections = []
-    for model, table_class, prefix, list_url in LISTS:
-        queryset = queryset_of(model)
-        rows = figures(queryset)
+    querysets = [queryset_of(model) for model, *_rest in LISTS]
+    for (model, table_class, prefix, list_url), queryset, rows in zip(
+        LISTS, querysets, figures(querysets), strict=True
+    ):
         table = configured_table(
             request,
             table_class,
