@@ -257,3 +257,58 @@ def test_listing_costs_the_same_for_3_and_30_items(make, model):
     add_items(model, 27, make)
     many = queries_for_listing(model, 30)
     assert few == many <= 3
+
+
+class TestCompiledFigures:
+    """with_progress() reuses SQL compiled once per model, database and day; it must give
+    what the expressions it was compiled from give, wherever the query is used."""
+
+    @pytest.fixture
+    def plan(self, make):
+        from tests.site_data import build_site
+
+        build_site()
+        project = CooperationProject.objects.get(code="P-07")
+        late = make.task(project=project, due_date=date(2025, 3, 31), status="delayed")
+        make.report(make.target(late, target_value=10), value=2)
+        make.task(initiative=Initiative.objects.get(code="I-02"), status="cancelled")
+
+    @pytest.mark.parametrize("model", [Initiative, CooperationProject, Task])
+    def test_the_same_figures_as_the_expressions(self, plan, model):
+        fields = ("code", "progress", "schedule", "last_reported")
+        compiled = list(model.objects.with_progress(TODAY).values_list(*fields))
+        built = list(model.objects.built_progress(TODAY).values_list(*fields))
+        assert compiled == built
+        assert any(row[1] is not None for row in compiled)
+
+    def test_inside_a_subquery_the_figures_follow_the_renamed_table(self, plan):
+        behind = Task.objects.with_progress(TODAY).filter(schedule__lt=0).values("pk")
+        outer = Task.objects.with_progress(TODAY).filter(pk__in=behind).order_by("code")
+        expected = [
+            task.code for task in Task.objects.built_progress(TODAY) if (task.schedule or 0) < 0
+        ]
+        assert expected and [task.code for task in outer] == sorted(expected)
+        projects = CooperationProject.objects.filter(
+            tasks__in=Task.objects.with_progress(TODAY).filter(progress__gte=50)
+        ).distinct()
+        built = CooperationProject.objects.filter(
+            tasks__in=Task.objects.built_progress(TODAY).filter(progress__gte=50)
+        ).distinct()
+        assert set(projects) == set(built)
+
+    def test_built_once_per_day(self, plan, monkeypatch):
+        from initiatives.models import progress
+
+        monkeypatch.setattr(progress, "_compiled", {})
+        built = []
+        original = Task.objects.none().__class__.built_progress
+
+        def counted(queryset, today):
+            built.append(today)
+            return original(queryset, today)
+
+        monkeypatch.setattr(Task.objects.none().__class__, "built_progress", counted)
+        for _ in range(3):
+            list(Task.objects.with_progress(TODAY))
+        list(Task.objects.with_progress(date(2025, 7, 2)))
+        assert built == [TODAY, date(2025, 7, 2)]

@@ -38,10 +38,28 @@ class PlanItemQuerySet(models.QuerySet):
 
     def with_progress(self, today=None):
         """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None) and
-        `last_reported` (the as-of date of the latest approved report behind the item)."""
+        `last_reported` (the as-of date of the latest approved report behind the item).
+
+        The figures are nested correlated subqueries (a target's latest report, inside an
+        item's mean, inside a project's roll-up of its tasks) that take Django far longer to
+        build than the database takes to run; they are built once per model, database and day,
+        and reused as compiled SQL (progress.CompiledSQL).
+        """
+        today = today or timezone.localdate()
+
+        def build():
+            return self.model._default_manager.using(self.db).order_by().built_progress(today)
+
+        compiled = progress.compiled_annotations(self.model, self.db, today, build, ANNOTATIONS)
+        return self.annotate(
+            progress=compiled["progress"], last_reported=compiled["last_reported"]
+        ).annotate(schedule=compiled["schedule"])
+
+    def built_progress(self, today):
+        """with_progress() built from Django expressions: what is compiled once, and what the
+        tests compare the compiled figures with."""
         from .targets import Target
 
-        today = today or timezone.localdate()
         key = self.model.ITEM_KEY
         own = Target.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress()
         own_last = over_rows(own, progress.SQLMax, "latest_as_of")
@@ -60,6 +78,9 @@ class PlanItemQuerySet(models.QuerySet):
         return self.annotate(progress=rolled, last_reported=last).annotate(
             schedule=progress.schedule_position(F("progress"), today)
         )
+
+
+ANNOTATIONS = ("progress", "last_reported", "schedule")
 
 
 def over_rows(queryset, function, field):

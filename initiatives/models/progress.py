@@ -18,10 +18,12 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
   for cancelled items.
 """
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
     DateField,
+    Expression,
     F,
     FloatField,
     Func,
@@ -199,3 +201,55 @@ def schedule_position(progress, today):
         default=Cast(bucket, IntegerField()),
         output_field=IntegerField(),
     )
+
+
+class CompiledSQL(Expression):
+    """An expression compiled once to SQL, put back into any query of the same model.
+
+    The SQL refers to the row of the outer query (the item whose figure it is) through the
+    alias of that query's base table, filled in at compile time: a query used as a subquery
+    gets its tables renamed, and the figure follows.
+    """
+
+    OUTER = "\x00outer\x00"  # stands for the outer table in the stored SQL; never in real SQL
+
+    def __init__(self, template, params, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    def as_sql(self, compiler, connection):
+        outer = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
+        return self.template.replace(self.OUTER, outer), list(self.params)
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+_compiled = {}
+COMPILED_KEPT = 32  # (model, database, day) entries; a process rarely needs more than two
+
+
+def compiled_annotations(model, using, today, build, names):
+    """CompiledSQL for each named annotation of the queryset `build()` returns, built the
+    first time for this model, database and day, and then kept."""
+    key = (model, using, connections[using].vendor, today)
+    found = _compiled.get(key)
+    if found is None:
+        query = build().query
+        compiler = query.get_compiler(using)
+        outer = compiler.quote_name_unless_alias(query.get_initial_alias()) + "."
+        found = {}
+        for name in names:
+            annotation = query.annotations[name]
+            sql, params = compiler.compile(annotation)
+            if CompiledSQL.OUTER in sql:
+                raise ValueError("The compiled SQL already holds the outer-table marker.")
+            template = sql.replace(outer, CompiledSQL.OUTER + ".")
+            found[name] = (template, tuple(params), annotation.output_field)
+        if len(_compiled) >= COMPILED_KEPT:
+            _compiled.clear()
+        _compiled[key] = found
+    return {
+        name: CompiledSQL(template, params, output_field)
+        for name, (template, params, output_field) in found.items()
+    }
