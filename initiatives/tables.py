@@ -10,7 +10,6 @@ import django_tables2 as tables
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, FilteredRelation, Q
 from django.http import StreamingHttpResponse
-from django.template.loader import render_to_string
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +28,7 @@ from .models import (
     Task,
 )
 from .models.i18n import language_suffix, localized
-from .templatetags.figures import report_figure, schedule_label
+from .templatetags.figures import progress_bar, report_figure, schedule_badge, schedule_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = dict(Status.choices)
@@ -375,15 +374,13 @@ class PlanItemTable(tables.Table):
         return str(STATUS_LABELS.get(record.status, record.status))
 
     def render_progress(self, record):
-        return render_to_string(
-            "includes/progress.html", {"progress": record.progress, "compact": True}
-        )
+        return progress_bar(record.progress, compact=True)
 
     def value_progress(self, record):
         return None if record.progress is None else round(record.progress, 1)
 
     def render_schedule(self, record):
-        return render_to_string("includes/schedule.html", {"schedule": record.schedule})
+        return schedule_badge(record.schedule)
 
     def value_schedule(self, record):
         return str(schedule_label(record.schedule))

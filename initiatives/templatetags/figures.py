@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from initiatives.models import Measure, Qualifier, Schedule
@@ -90,3 +91,31 @@ SCHEDULE_CLASSES = {-2: "overdue", -1: "behind", 0: "on-schedule", 1: "ahead"}
 @register.filter
 def schedule_class(value):
     return SCHEDULE_CLASSES.get(value, "unknown")
+
+
+@register.simple_tag
+def progress_bar(progress, compact=False, exceeded=False):
+    """A progress figure with its bar, or "No figure yet". Written in Python rather than as a
+    template: a table renders one in every row."""
+    if progress is None or progress == "":  # "": a variable the template does not have
+        return format_html('<span class="progress-unknown">{}</span>', _("No figure yet"))
+    exceeded_note = (
+        format_html(' <span class="exceeded">{}</span>', _("target exceeded")) if exceeded else ""
+    )
+    return format_html(
+        '<span class="progress{}"><progress max="100" value="{}" aria-hidden="true"></progress>'
+        ' <span class="progress-figure">{}</span>{}</span>',
+        " progress-compact" if compact else "",
+        f"{progress:.1f}",
+        percent(progress),
+        exceeded_note,
+    )
+
+
+@register.simple_tag
+def schedule_badge(schedule):
+    return format_html(
+        '<span class="schedule schedule-{}">{}</span>',
+        schedule_class(schedule),
+        schedule_label(schedule),
+    )
