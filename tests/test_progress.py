@@ -312,3 +312,26 @@ class TestCompiledFigures:
             list(Task.objects.with_progress(TODAY))
         list(Task.objects.with_progress(date(2025, 7, 2)))
         assert built == [TODAY, date(2025, 7, 2)]
+
+
+def test_the_latest_region_wide_report_is_read_from_its_own_index(make):
+    """On PostgreSQL a target's latest approved region-wide report comes from a partial index
+    (migration 0007), without sorting the target's reports; SQLite has no such index."""
+    target = make.target(make.task(), target_value=10)
+    for month in range(1, 13):
+        make.report(target, value=month, as_of=date(2024, month, 28))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE initiatives_progressreport")
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: ask for the plan
+            query = Target.objects.filter(pk=target.pk).with_progress().query
+            sql, params = query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "initiatives_report_region_latest" in plan, plan
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name = 'initiatives_report_region_latest'"
+            )
+            assert cursor.fetchall() == []
+    assert progress_of(target).latest_value == 12
