@@ -178,7 +178,9 @@ def changed_rows(before, after):
 
 
 def error_messages(response):
-    return [str(m) for m in get_messages(response.wsgi_request) if m.level == messages.ERROR]
+    """The error messages this request added (the stored ones are from earlier requests)."""
+    added = get_messages(response.wsgi_request)._queued_messages
+    return [str(m) for m in added if m.level == messages.ERROR]
 
 
 def check_submission(client, path, data):
