@@ -78,7 +78,7 @@ def shown_publicly(sender, instance=None, created=False):
     approved: submitting or returning a report that never was approved changes no public page,
     so staff at work do not empty the cache the public reads from.
     """
-    meta = sender._meta
+    meta = sender._meta.concrete_model._meta  # the review queue's proxy is a progress report
     if meta.app_label not in WATCHED_APPS or meta.model_name.startswith("historical"):
         return False
     if meta.model_name in PRIVATE_MODELS:

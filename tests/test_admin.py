@@ -92,13 +92,20 @@ def test_review_workflow_end_to_end(client, make, jiangsu, office):
     assert page.context["form"].errors["reason"]
     report.refresh_from_db()
     assert report.status == ReviewState.SUBMITTED
-    reason = "Cite the provincial statistics bulletin."
-    client.post(
+    # Longer than a history record's old 100-character reason column: kept whole.
+    reason = (
+        "Cite the provincial statistics bulletin, and give the figure for the end of the "
+        "quarter rather than the month it was announced."
+    )
+    response = client.post(
         url("submittedreport", "changelist"), {**return_action, "reason": reason, "apply": "yes"}
     )
+    assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReviewState.RETURNED
     assert report.review_reason == reason
+    # Returned from the review queue, a proxy of the reports: recorded in the history too.
+    assert report.history.first().history_change_reason == reason
 
     # The editor sees why, corrects the value and resubmits from the form.
     client.force_login(jiangsu)

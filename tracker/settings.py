@@ -261,5 +261,8 @@ LOGIN_URL = "admin:login"
 # History is a record: it is read in the admin, never reverted from there (a revert would
 # bypass the status reasons, target revisions and version checks).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The reason given for a change (a status change, a revision, a returned report) is kept in
+# full with the history: a reason is free text, not a 100-character label.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # An import writes every row or none.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
