@@ -32,10 +32,11 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, parse_http_date_safe
 
+from initiatives.models.choices import ReviewState
+
 GENERATION_KEY = "pages:generation"
 WATCHED_APPS = {"initiatives"}  # the plan's data; staff accounts and sessions are not shown
 PRIVATE_MODELS = {"staffprofile"}  # of the plan's app, never on a public page
-APPROVED = "approved"  # the one review state in which a progress report is public
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 logger = logging.getLogger(__name__)
 
@@ -85,9 +86,9 @@ def shown_publicly(sender, instance=None, created=False):
         return False
     if meta.model_name == "progressreport" and instance is not None:
         # As loaded, or as last saved; a row whose earlier state is unknown counts as shown.
-        before = None if created else getattr(instance, "public_status", APPROVED)
+        before = None if created else getattr(instance, "public_status", ReviewState.APPROVED)
         instance.public_status = instance.status
-        return APPROVED in (instance.status, before)
+        return ReviewState.APPROVED in (instance.status, before)
     return True
 
 
