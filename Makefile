@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint format check clean backup restore
+WORKERS ?= auto
+
+.PHONY: install demo serve test fuzz lint format check clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +30,17 @@ demo: install
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite in two steps (docs/testing.md): every test that can share the machine, in
+# parallel (pytest-xdist, a worker per core, each with a database of its own); then the few
+# marked serial. A step that selects no test (pytest's exit 5) is not a failure.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not serial" $(PYTEST_ARGS) || test $$? -eq 5
+	$(BIN)/pytest -n 0 -m serial $(PYTEST_ARGS) || test $$? -eq 5
+
+# A long random exploration of every generated test (minutes to hours): what it finds is kept
+# in .hypothesis/ and tried first by the next `make test`.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n $(WORKERS) tests/test_fuzz.py tests/test_fuzz_admin.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -52,4 +63,4 @@ restore: install
 	$(BIN)/python manage.py restore $(FILE)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -2,8 +2,67 @@ import os
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+# Hypothesis profiles (docs/testing.md). Every generated test reads its number of examples and
+# its randomness from the profile: a few dozen, kept between runs in .hypothesis/, for `make
+# test`; in CI the same examples on every run (a landing never fails on a new random one), 200
+# on PostgreSQL, the production database, and fewer on SQLite; `make fuzz` explores at random.
+COMMON = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile("dev", max_examples=25, **COMMON)
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=200 if ON_POSTGRESQL else 50,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    **COMMON,
+)
+hypothesis_settings.register_profile("fuzz", max_examples=2000, **COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Accounts made by the tests need no slow hash: Django's default (PBKDF2, a million
+    # rounds) took a third of a second for each password set or checked. The hashers the
+    # tracker runs with are tested in test_settings.py, against the settings module itself.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_finish(session):
+    # A test marked xdist_group shares data built once with the rest of its group; if the
+    # grouping is lost (it was, silently, with pytest 9.2), each worker would build it again.
+    if getattr(session.config.option, "loadgroup", False):
+        lost = [
+            item.nodeid
+            for item in session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+        ]
+        if lost:
+            raise pytest.UsageError(f"--dist loadgroup did not group {len(lost)} tests: {lost[:3]}")
+
+
+def pytest_report_header(config):
+    profile = hypothesis_settings.get_profile(hypothesis_settings._current_profile)
+    return (
+        f"hypothesis profile: {hypothesis_settings._current_profile} "
+        f"({profile.max_examples} examples, derandomize={profile.derandomize})"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -21,4 +80,4 @@ def make():
 
 @pytest.fixture
 def in_ci():
-    return os.environ.get("CI", "").lower() == "true"
+    return IN_CI

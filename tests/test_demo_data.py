@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from initiatives.demo import DEMO_DATE
@@ -36,6 +35,7 @@ from initiatives.models import (
     TaskResponsibility,
 )
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
+from tests.shared import load_demo, shared_data
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 CD, YRD = "cd-2024-forum", "yrd-2024-12-04"
@@ -199,20 +199,10 @@ MODELS = [
 
 @pytest.fixture(scope="class")
 def demo_data(django_db_setup, django_db_blocker):
-    """The demo fixture, loaded once into the empty test database for the tests of a class and
-    rolled back after them; each test still runs in its own savepoint."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("loaddata", "demo", verbosity=0)
-        except BaseException:
-            outer.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """The demo fixture, loaded once into the empty test database for the tests of a class."""
+    with shared_data(django_db_blocker):
+        load_demo()
+        yield
 
 
 def region_reports(target, **filters):
@@ -221,6 +211,7 @@ def region_reports(target, **filters):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo_data")
+@pytest.mark.xdist_group("demo-data")  # its fixture is loaded once: keep its tests on one worker
 class TestDemoFixture:
     """Read the demo fixture as loaded into an empty database."""
 

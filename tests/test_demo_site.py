@@ -14,13 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from initiatives.models import Member, ProgressReport, ReviewState, Target, Task
 from initiatives.templatetags.figures import report_figure
 from tests import factories
+from tests.shared import load_demo, shared_data
 
-pytestmark = pytest.mark.django_db
+# Its data is built once for the module: keep its tests on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-site")]
 
 
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the tests of this module (each rolls back its own writes)."""
+    with shared_data(django_db_blocker):
+        load_demo()
+        yield
 
 
 def page(client, url):

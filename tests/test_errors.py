@@ -18,6 +18,8 @@ from django.template import loader
 from django.test import override_settings
 from django.urls import path
 
+from tests.shared import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 LEAKS = ("Traceback", "SECRET_KEY", "DATABASES", "settings.py", 'File "')
 
@@ -96,22 +98,12 @@ def test_a_lost_database_is_a_503_with_retry_after(client, caplog):
 
 # A real outage: a server whose only way to PostgreSQL is a proxy the test cuts and restores.
 
-SERVER_PORTS = range(8117, 8120)
-PROXY_PORTS = range(15432, 15440)
-
-
-def free_port(ports):
-    for port in ports:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"no free port in {ports}")
-
 
 class CuttableLink:
     """A TCP proxy on loopback. cut() drops every connection and refuses new ones."""
 
     def __init__(self, port, upstream):
+        """Listens on `port` (0: one the system chooses)."""
         self.upstream = upstream
         self.up = True
         self.open = set()
@@ -239,8 +231,8 @@ def test_the_site_answers_503_while_the_database_is_lost_and_recovers_by_itself(
     )
     assert migrate.returncode == 0, migrate.stderr
 
-    link = CuttableLink(free_port(PROXY_PORTS), (host, port))
-    server_port = free_port(SERVER_PORTS)
+    link = CuttableLink(0, (host, port))
+    server_port = free_port()
     through_link = f"postgres://{user}@127.0.0.1:{link.listener.getsockname()[1]}/{name}"
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{server_port}", "--noreload"],

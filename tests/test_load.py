@@ -9,7 +9,6 @@ beside the test database on the PostgreSQL server otherwise, dropped at the end.
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,16 +18,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.shared import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(18380, 18400)
-
-
-def free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def environment(database_url):
@@ -101,6 +93,10 @@ def marked_reports(connect, run):
 
 
 @pytest.mark.load
+@pytest.mark.serial(
+    reason="it keeps both cores busy for its seconds of load: run beside other tests, it would "
+    "measure them and slow them down"
+)
 def test_a_short_load_answers_without_error_and_keeps_every_submitted_report(
     demo_database, tmp_path
 ):
@@ -110,7 +106,7 @@ def test_a_short_load_answers_without_error_and_keeps_every_submitted_report(
         [
             sys.executable,
             "benchmarks/load_test.py",
-            "--duration=12",
+            "--duration=5",
             "--connections=4",
             "--workers=3",
             "--submit-share=0.3",

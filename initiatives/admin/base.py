@@ -179,6 +179,13 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
                 return super().changelist_view(request, extra_context)
         return super().changelist_view(request, extra_context)
 
+    def _get_edited_object_pks(self, request, prefix):
+        # Django filters the rows of a list edit by the posted keys (`pk__in`); a number past
+        # the database's made that query fail (OverflowError on SQLite, a DataError on
+        # PostgreSQL), a 500. Such a key names no row: its form then says the choice is invalid.
+        keys = super()._get_edited_object_pks(request, prefix)
+        return [key for key in keys if is_possible_key(self.model, None, key)]
+
     def response_action(self, request, queryset):
         # Django filters the queryset by the posted keys as they are: one that cannot be a
         # key (a word, a number past the database's) made that query fail, a 500.

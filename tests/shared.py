@@ -1,0 +1,41 @@
+"""What many tests share: data built once for a whole module, and this worker's own ports."""
+
+import os
+import socket
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+
+
+def worker_number():
+    """0 for the first pytest-xdist worker (or a run without workers), 1 for the next..."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+@contextmanager
+def shared_data(django_db_blocker):
+    """Data built once for many tests (in a fixture of class or module scope that asks for
+    `django_db_setup` and `django_db_blocker`): what the fixture builds inside this block is
+    in a transaction opened before the first of its tests and rolled back after the last.
+    Each test still runs in a savepoint of its own inside it, so what one test writes is gone
+    before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            cache.clear()
+            transaction.set_rollback(True)
+
+
+def load_demo():
+    call_command("loaddata", "demo", verbosity=0)
+
+
+def free_port():
+    """A loopback port no other process (nor another pytest-xdist worker) is listening on:
+    the system hands out a new one each time."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
