@@ -1,17 +1,11 @@
-"""What many tests share: data built once for a whole module, and this worker's own ports."""
+"""What many tests share: data built once for a whole module, and ports of their own."""
 
-import os
 import socket
 from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-
-
-def worker_number():
-    """0 for the first pytest-xdist worker (or a run without workers), 1 for the next..."""
-    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 
 
 @contextmanager
