@@ -58,9 +58,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_report_header(config):
-    profile = hypothesis_settings.get_profile(hypothesis_settings._current_profile)
+    name = hypothesis_settings.get_current_profile_name()
+    profile = hypothesis_settings.get_profile(name)
     return (
-        f"hypothesis profile: {hypothesis_settings._current_profile} "
+        f"hypothesis profile: {name} "
         f"({profile.max_examples} examples, derandomize={profile.derandomize})"
     )
 

@@ -3,7 +3,6 @@
 import socket
 from contextlib import contextmanager
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
@@ -14,12 +13,11 @@ def shared_data(django_db_blocker):
     `django_db_setup` and `django_db_blocker`): what the fixture builds inside this block is
     in a transaction opened before the first of its tests and rolled back after the last.
     Each test still runs in a savepoint of its own inside it, so what one test writes is gone
-    before the next."""
+    before the next (and the autouse `empty_cache` empties the cache before each test)."""
     with django_db_blocker.unblock(), transaction.atomic():
         try:
             yield
         finally:
-            cache.clear()
             transaction.set_rollback(True)
 
 
