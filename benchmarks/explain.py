@@ -22,16 +22,18 @@ from django.db import connection  # noqa: E402
 from initiatives.models import (  # noqa: E402
     CooperationProject,
     Member,
+    Plan,
     ProgressReport,
-    ReviewState,
     Schedule,
     Status,
     Task,
 )
 
-approved = ProgressReport.objects.filter(status=ReviewState.APPROVED)
+# As the pages read them: the plan the site opens on.
+plan = Plan.objects.current()
+approved = ProgressReport.objects.approved().in_plan(plan)
 member = Member.objects.get(slug="anhui")
-tasks = Task.objects.with_progress().for_table()
+tasks = Task.objects.in_plan(plan).with_progress().for_table()
 
 
 def queries():
@@ -46,7 +48,7 @@ def queries():
     yield "task table, search", tasks.filter(title_en__icontains="charging").order_by("code")[:25]
     yield (
         "a project with its progress",
-        (CooperationProject.objects.with_progress().filter(code="P-02")),
+        (CooperationProject.objects.in_plan(plan).with_progress().filter(code="P-02")),
     )
     yield "latest approved reports", approved.order_by("-as_of", "-pk")[:25]
     yield (
@@ -56,7 +58,7 @@ def queries():
     yield (
         "an area's approved reports",
         (
-            approved.filter(target__task__focus_area__slug="institutions").order_by(
+            approved.filter(target__item__focus_area__slug="institutions").order_by(
                 "-as_of", "-pk"
             )[:100]
         ),

@@ -108,16 +108,25 @@ def editor_targets(today):
 
 def public_paths():
     """Addresses spread over every kind of public page, in both languages."""
-    from initiatives.models import CooperationProject, FocusArea, Initiative, Member, Status, Task
+    from initiatives.models import (
+        CooperationProject,
+        FocusArea,
+        Initiative,
+        Member,
+        Plan,
+        Status,
+        Task,
+    )
 
+    plan = Plan.objects.current()  # the short addresses are those of the current plan
     members = list(Member.objects.values_list("slug", flat=True))
     areas = list(FocusArea.objects.values_list("slug", flat=True))
     paths = ["/", "/sources/", "/updates/", "/updates/feed/", "/sitemap.xml", "/api/"]
-    for code in Initiative.objects.values_list("code", flat=True):
+    for code in Initiative.objects.in_plan(plan).values_list("code", flat=True):
         paths.append(f"/initiatives/{code}/")
-    for code in CooperationProject.objects.values_list("code", flat=True):
+    for code in CooperationProject.objects.in_plan(plan).values_list("code", flat=True):
         paths.append(f"/projects/{code}/")
-    for code in Task.objects.order_by("code").values_list("code", flat=True)[::3]:
+    for code in Task.objects.in_plan(plan).order_by("code").values_list("code", flat=True)[::3]:
         paths.append(f"/tasks/{code}/")
     for slug in members:
         paths += [f"/members/{slug}/", f"/updates/?member={slug}", f"/api/reports/?member={slug}"]

@@ -1,10 +1,13 @@
-"""A read-only JSON API for open-data users: the three lists, targets and approved reports.
+"""A read-only JSON API for open-data users: the plans, and of one plan the three lists,
+targets and approved reports.
 
 Every list is paginated (`?page=`, 100 rows a page) and the item lists take the filters of the
-public tables. Field meanings are documented in the README.
+public tables. The lists of a plan's contents take `?plan=<slug>` (without it, the plan the site
+opens on) and name the plan in every row. Field meanings are documented in the README.
 """
 
 from decimal import Decimal
+from functools import wraps
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
@@ -12,7 +15,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from .filters import PlanItemFilter, UpdateFilter
-from .models import CooperationProject, Initiative, Schedule, Target, Task
+from .models import CooperationProject, Initiative, ItemKind, Plan, Schedule, Target, Task
 from .views import approved_reports
 
 app_name = "api"
@@ -59,8 +62,51 @@ def paginated(request, queryset, serialise):
     )
 
 
+def of_plan(view):
+    """A view of the plan `?plan=` names (the current one without it), called with it; an
+    unknown plan is a 404 in JSON."""
+
+    @wraps(view)
+    def wrapped(request):
+        slug = request.GET.get("plan")
+        plan = Plan.objects.filter(slug=slug).first() if slug else Plan.objects.current()
+        if plan is None:
+            error = f"No plan has the slug “{slug}”." if slug else "No plan is open yet."
+            listed = request.build_absolute_uri(reverse("api:plans"))
+            return JsonResponse(
+                {"error": error, "plans": listed},
+                status=404,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return view(request, plan)
+
+    return wrapped
+
+
+def plan_data(request, plan):
+    return {
+        "slug": plan.slug,
+        "name_en": plan.name_en,
+        "name_zh": plan.name_zh,
+        "short_name_en": plan.short_name_en,
+        "short_name_zh": plan.short_name_zh,
+        "region_en": plan.region_en,
+        "region_zh": plan.region_zh,
+        "start_date": plan.start_date,
+        "end_date": plan.end_date,
+        "is_current": plan.is_current,
+        "url": request.build_absolute_uri(plan.get_absolute_url()),
+    }
+
+
+@require_safe
+def plan_list(request):
+    return paginated(request, Plan.objects.all(), plan_data)
+
+
 def item_data(request, item):
     data = {
+        "plan": item.plan.slug,
         "code": item.code,
         "url": request.build_absolute_uri(item.get_absolute_url()),
         "title_en": item.title_en,
@@ -81,15 +127,19 @@ def item_data(request, item):
         "updated_at": item.updated_at,
     }
     if isinstance(item, Task):
-        data["project"] = item.project.code if item.project else None
-        data["initiative"] = item.initiative.code if item.initiative else None
+        parent = item.parent
+        for key, kind in (("project", ItemKind.PROJECT), ("initiative", ItemKind.INITIATIVE)):
+            data[key] = parent.code if parent is not None and parent.kind == kind else None
     return data
 
 
 def item_list(model):
     @require_safe
-    def view(request):
-        queryset = model.objects.with_progress().for_table().prefetch_related("sources")
+    @of_plan
+    def view(request, plan):
+        queryset = (
+            model.objects.in_plan(plan).with_progress().for_table().prefetch_related("sources")
+        )
         filterset = PlanItemFilter(request.GET, queryset=queryset)
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         return paginated(request, rows.order_by("code"), item_data)
@@ -99,6 +149,7 @@ def item_list(model):
 
 def target_data(request, target):
     return {
+        "plan": target.item.plan.slug,
         "code": target.code,
         "item": target.item.code,
         "url": request.build_absolute_uri(target.get_absolute_url()),
@@ -135,10 +186,12 @@ def target_data(request, target):
 
 
 @require_safe
-def target_list(request):
+@of_plan
+def target_list(request, plan):
     targets = (
-        Target.objects.with_progress()
-        .select_related("initiative", "project", "task", "source")
+        Target.objects.in_plan(plan)
+        .with_progress()
+        .select_related("item__plan", "source")
         .prefetch_related("revisions")
         .order_by("code")
     )
@@ -148,6 +201,7 @@ def target_list(request):
 def report_data(request, report):
     return {
         "id": str(report.uuid),
+        "plan": report.target.item.plan.slug,
         "target": report.target.code,
         "item": report.target.item.code,
         "as_of": report.as_of,
@@ -165,8 +219,9 @@ def report_data(request, report):
 
 
 @require_safe
-def report_list(request):
-    reports = approved_reports().order_by("-as_of", "-pk")
+@of_plan
+def report_list(request, plan):
+    reports = approved_reports(plan).order_by("-as_of", "-pk")
     filterset = UpdateFilter(request.GET, queryset=reports)
     rows = filterset.qs if filterset.is_valid() else reports.none()
     return paginated(request, rows, report_data)
@@ -177,13 +232,14 @@ def index(request):
     return JsonResponse(
         {
             name: request.build_absolute_uri(reverse(f"api:{name}"))
-            for name in ("initiatives", "projects", "tasks", "targets", "reports")
+            for name in ("plans", "initiatives", "projects", "tasks", "targets", "reports")
         }
     )
 
 
 urlpatterns = [
     path("", index, name="index"),
+    path("plans/", plan_list, name="plans"),
     path("initiatives/", item_list(Initiative), name="initiatives"),
     path("projects/", item_list(CooperationProject), name="projects"),
     path("tasks/", item_list(Task), name="tasks"),

@@ -1,7 +1,9 @@
-"""Database triggers for the rules that span two tables, which a CHECK constraint cannot see.
+"""Database triggers for the rules that span two rows, which a CHECK constraint cannot see.
 
 A progress report's value must fit its target's measure: a number or percentage has a value
 (a percentage within 0-100) and is never "reached"; a qualitative milestone has no value.
+A task supports an initiative or a cooperation project of its own plan, never a task; an item
+that tasks support stays an initiative or a project of that plan.
 The triggers are (re)installed after every migrate, because SQLite drops a table's triggers
 when a migration rebuilds the table.
 """
@@ -17,7 +19,29 @@ MISFIT = """(
     OR ({m} = 'percentage' AND ({r}.value < 0 OR {r}.value > 100))
 )"""
 
+SHAPE_MESSAGE = "a task supports an initiative or a cooperation project of its own plan"
+
+# An item row i whose parent is not an initiative or project of its plan.
+BAD_PARENT = """({i}.parent_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM initiatives_planitem p WHERE p.id = {i}.parent_id
+    AND p.kind IN ('initiative', 'project') AND p.plan_id = {i}.plan_id))"""
+# An item row i that tasks support although it is a task, or of another plan than they are.
+BAD_CHILDREN = """EXISTS (SELECT 1 FROM initiatives_planitem c WHERE c.parent_id = {i}.id
+    AND ({i}.kind NOT IN ('initiative', 'project') OR c.plan_id <> {i}.plan_id))"""
+
 SQLITE = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_item_shape_insert
+    BEFORE INSERT ON initiatives_planitem
+    WHEN {BAD_PARENT.format(i="NEW")}
+    BEGIN SELECT RAISE(ABORT, '{SHAPE_MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_item_shape_update
+    BEFORE UPDATE OF parent_id, kind, plan_id ON initiatives_planitem
+    WHEN {BAD_PARENT.format(i="NEW")} OR {BAD_CHILDREN.format(i="NEW")}
+    BEGIN SELECT RAISE(ABORT, '{SHAPE_MESSAGE}'); END
+    """,
     f"""
     CREATE TRIGGER IF NOT EXISTS initiatives_report_fits_target_insert
     BEFORE INSERT ON initiatives_progressreport
@@ -42,6 +66,21 @@ SQLITE = [
 ]
 
 POSTGRESQL = [
+    f"""
+    CREATE OR REPLACE FUNCTION initiatives_item_shape() RETURNS trigger AS $$
+    BEGIN
+        IF {BAD_PARENT.format(i="NEW")}
+           OR (TG_OP = 'UPDATE' AND {BAD_CHILDREN.format(i="NEW")}) THEN
+            RAISE EXCEPTION '{SHAPE_MESSAGE}' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE TRIGGER initiatives_item_shape
+    BEFORE INSERT OR UPDATE OF parent_id, kind, plan_id ON initiatives_planitem
+    FOR EACH ROW EXECUTE FUNCTION initiatives_item_shape()
+    """,
     f"""
     CREATE OR REPLACE FUNCTION initiatives_report_fits_target() RETURNS trigger AS $$
     BEGIN
@@ -81,7 +120,9 @@ STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
 def install_triggers(using="default", **kwargs):
     connection = connections[using]
     tables = connection.introspection.table_names()
-    if not {"initiatives_target", "initiatives_progressreport"} <= set(tables):
+    if not {"initiatives_planitem", "initiatives_target", "initiatives_progressreport"} <= set(
+        tables
+    ):
         return
     with connection.cursor() as cursor:
         for statement in STATEMENTS.get(connection.vendor, []):

@@ -1,34 +1,39 @@
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProgressReport, ReviewState
+from .models import ProgressReport
 from .templatetags.figures import report_figure
+from .views import viewed_plan
 
 
 class UpdateFeed(Feed):
-    """The latest approved progress reports, as Atom, in the language of the URL."""
+    """The latest approved progress reports of one plan, as Atom, in the language of the URL."""
 
     feed_type = Atom1Feed
-    title = _("Yangtze River Delta integration plan: approved updates")
     subtitle = _("Progress reported against the plan's targets, once reviewed and approved.")
 
-    def link(self):
-        return reverse("initiatives:update_list")
+    def get_object(self, request, plan=None):
+        return viewed_plan(plan)[0]
 
-    def feed_url(self):
-        return reverse("initiatives:update_feed")
+    def title(self, plan):
+        # Named as the pages are: what it is, then the plan's short name.
+        return f"{_('Yangtze River Delta integration plan: approved updates')} · {plan.short_name}"
 
-    def items(self):
+    def link(self, plan):
+        return plan.reverse("initiatives:update_list")
+
+    def feed_url(self, plan):
+        return plan.reverse("initiatives:update_feed")
+
+    def items(self, plan):
         return (
-            ProgressReport.objects.filter(status=ReviewState.APPROVED)
-            .select_related(
-                "target__initiative", "target__project", "target__task", "member", "source"
-            )
+            ProgressReport.objects.approved()
+            .in_plan(plan)
+            .for_rows()
             .order_by("-as_of", "-pk")[:50]
         )
 

@@ -114,8 +114,4 @@ class UpdateFilter(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            Q(target__initiative__focus_area=value)
-            | Q(target__project__focus_area=value)
-            | Q(target__task__focus_area=value)
-        )
+        return queryset.filter(target__item__focus_area=value)

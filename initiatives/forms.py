@@ -3,7 +3,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,8 +13,6 @@ from .models import (
     ProgressReport,
     ReviewState,
     Status,
-    StatusChange,
-    TargetRevision,
 )
 
 
@@ -83,26 +80,16 @@ class PlanItemForm(VersionedForm):
                 self.add_error("status_reason", _("Say why the status changes."))
         return cleaned_data
 
-    def save_status_change(self, user):
-        """Record the status change of a saved item, if there was one."""
-        if self.instance.pk is None or "status" not in self.changed_data:
-            return None
-        old_status = self.initial.get("status") or ""
-        if old_status == self.instance.status:
-            return None
-        return record_status_change(
-            self.instance, old_status, self.cleaned_data["status_reason"].strip(), user
+    def status_changed(self):
+        """Whether this form moves a saved item to another status."""
+        return (
+            self.instance.pk is not None
+            and "status" in self.changed_data
+            and (self.initial.get("status") or "") != self.instance.status
         )
 
-
-def record_status_change(item, old_status, reason, user):
-    return StatusChange.objects.create(
-        **{item.ITEM_KEY: item},
-        old_status=old_status,
-        new_status=item.status,
-        reason=reason,
-        changed_by=user,
-    )
+    def reason(self):
+        return (self.cleaned_data.get("status_reason") or "").strip()
 
 
 def measure_misfits(target):
@@ -160,19 +147,20 @@ class TargetForm(VersionedForm):
     def reason(self):
         return (self.cleaned_data.get("revision_reason") or "").strip()
 
-    def save_revision(self, user):
-        """Keep a revision for a saved target whose value or date changed."""
-        if not self.is_revision():
-            return None
-        return TargetRevision.objects.create(
-            target=self.instance,
-            old_target_value=self.initial.get("target_value"),
-            new_target_value=self.instance.target_value,
-            old_target_date=self.initial.get("target_date"),
-            new_target_date=self.instance.target_date,
-            reason=self.reason(),
-            revised_by=user,
-        )
+    def save(self, commit=True):
+        """A revision goes through target.revise() (with `revised_by`, which the admin sets),
+        so that it keeps the old values and the reason; any other change saves as usual."""
+        if commit and self.is_revision():
+            target = self.instance
+            target.revise(
+                target_value=target.target_value,
+                target_date=target.target_date,
+                reason=self.reason(),
+                by=self.revised_by,
+            )
+            self._save_m2m()
+            return target
+        return super().save(commit)
 
 
 class ProgressReportForm(VersionedForm):
@@ -267,13 +255,16 @@ class ProgressReportForm(VersionedForm):
         return siblings
 
     def apply_workflow(self, user):
-        """Set the reporter on a new report and, when asked, submit it."""
+        """Set the reporter on a new report."""
         report = self.instance
         if report.pk is None:
             report.reported_by = user
+
+    def submit_if_asked(self, user):
+        """Submit the saved report and its members' figures through report.submit()."""
         if self.cleaned_data.get("submit_for_review"):
-            report.status = ReviewState.SUBMITTED
-            report.submitted_at = timezone.now()
+            for report in (self.instance, *self.siblings):
+                report.submit(user)
 
     def save_siblings(self, user):
         for sibling in self.siblings:
@@ -281,8 +272,7 @@ class ProgressReportForm(VersionedForm):
             sibling.as_of = self.instance.as_of
             sibling.narrative_en = sibling.narrative_en or ""
             sibling.reported_by = user
-            sibling.status = self.instance.status
-            sibling.submitted_at = self.instance.submitted_at
+            sibling.status = ReviewState.DRAFT
             sibling.save()
         return self.siblings
 

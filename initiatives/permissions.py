@@ -10,21 +10,16 @@ review right sees nothing that is scoped.
 from django.db.models import Q
 
 from .models import (
-    CooperationProject,
-    Initiative,
-    InitiativeResponsibility,
+    PlanItem,
     ProgressReport,
-    ProjectResponsibility,
+    Responsibility,
     ReviewState,
     StatusChange,
     Target,
     TargetRevision,
-    Task,
-    TaskResponsibility,
 )
 
 REVIEW_PERMISSION = "initiatives.review_progressreport"
-ITEM_MODELS = (Initiative, CooperationProject, Task)
 EDITABLE_REPORT_STATES = (ReviewState.DRAFT, ReviewState.RETURNED)
 
 
@@ -47,35 +42,16 @@ def member_of(user):
 
 def _items_q(member, prefix=""):
     """Rows whose item (reached through `prefix`) the member leads or co-leads."""
-    condition = Q()
-    for model in ITEM_MODELS:
-        pks = model.objects.for_member(member).values("pk")
-        condition |= Q(**{f"{prefix}{model.ITEM_KEY}__in": pks})
-    return condition
-
-
-def _own_items_q(model):
-    return lambda member: Q(pk__in=model.objects.for_member(member).values("pk"))
-
-
-def _responsibility_q(model):
-    item_model = model._meta.get_field(model.ITEM_FIELD).related_model
-    return lambda member: Q(
-        **{f"{model.ITEM_FIELD}__in": item_model.objects.for_member(member).values("pk")}
-    )
+    return Q(**{f"{prefix}__in": PlanItem.objects.for_member(member).values("pk")})
 
 
 SCOPES = {
-    Initiative: _own_items_q(Initiative),
-    CooperationProject: _own_items_q(CooperationProject),
-    Task: _own_items_q(Task),
-    InitiativeResponsibility: _responsibility_q(InitiativeResponsibility),
-    ProjectResponsibility: _responsibility_q(ProjectResponsibility),
-    TaskResponsibility: _responsibility_q(TaskResponsibility),
-    Target: lambda member: _items_q(member),
-    StatusChange: lambda member: _items_q(member),
-    TargetRevision: lambda member: _items_q(member, "target__"),
-    ProgressReport: lambda member: _items_q(member, "target__"),
+    PlanItem: lambda member: _items_q(member, "pk"),
+    Responsibility: lambda member: _items_q(member, "item"),
+    Target: lambda member: _items_q(member, "item"),
+    StatusChange: lambda member: _items_q(member, "item"),
+    TargetRevision: lambda member: _items_q(member, "target__item"),
+    ProgressReport: lambda member: _items_q(member, "target__item"),
 }
 
 

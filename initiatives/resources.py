@@ -2,36 +2,43 @@
 
 Every import runs row by row inside one transaction and is refused as a whole if any row has
 an error (the admin previews it first as a dry run). A staff member of a member imports only
-rows on the items that member leads or co-leads. Text cells that a spreadsheet would read as a
-formula are exported with a leading apostrophe, which an import removes again.
+rows on the items that member leads or co-leads. Items and targets are named by their code
+within a plan: a row's `plan` column (the plan's slug) says which, and without it the row is
+about the plan the site opens on. Text cells that a spreadsheet would read as a formula are
+exported with a leading apostrophe, which an import removes again.
 """
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from . import locking, permissions
-from .forms import measure_misfits, record_status_change
+from .forms import measure_misfits
 from .models import (
     CooperationProject,
     FocusArea,
     Initiative,
+    ItemKind,
     Member,
+    Plan,
+    PlanItem,
     ProgressReport,
     ReviewState,
     Role,
     Source,
     Status,
     Target,
-    TargetRevision,
     Task,
 )
 
+# The same guard as tables.formula_safe (the site's CSV exports).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ITEM_MODELS = {model.CODE_PREFIX: model for model in (Initiative, CooperationProject, Task)}
+# The columns that name the item a task supports, one per kind, as in the plan's lists.
+PARENT_COLUMNS = {ItemKind.PROJECT: "project", ItemKind.INITIATIVE: "initiative"}
 
 
 def neutralise(value):
@@ -50,17 +57,25 @@ def restore(value):
 class LookupWidget(widgets.ForeignKeyWidget):
     """A foreign key given by a readable key; an unknown key is a row error that says so.
 
-    With `scoped`, only rows within the importing user's scope are found.
+    With `scoped`, only rows within the importing user's scope are found; with `plan_field`,
+    only rows of the row's plan (the resource sets `plan_of`).
     """
 
-    def __init__(self, model, field, label, scoped=False, **kwargs):
+    def __init__(self, model, field, label, scoped=False, plan_field=None, **kwargs):
         super().__init__(model, field, **kwargs)
         self.label = label
         self.scoped = scoped
+        self.plan_field = plan_field
         self.user = None
+        self.plan_of = None
+
+    def in_plan(self, queryset, row):
+        if self.plan_field is None:
+            return queryset
+        return queryset.filter(**{self.plan_field: self.plan_of(row or {})})
 
     def get_queryset(self, value, row, *args, **kwargs):
-        queryset = self.model._default_manager.all()
+        queryset = self.in_plan(self.model._default_manager.all(), row)
         if self.scoped and self.user is not None:
             queryset = permissions.scope(self.user, queryset)
         return queryset
@@ -70,7 +85,8 @@ class LookupWidget(widgets.ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
-            if self.scoped and self.model._default_manager.filter(**{self.field: value}).exists():
+            known = self.in_plan(self.model._default_manager.filter(**{self.field: value}), row)
+            if self.scoped and known.exists():
                 raise ValueError(
                     _("%(label)s “%(value)s” is not among the items your member leads or co-leads.")
                     % {"label": self.label, "value": value}
@@ -88,19 +104,88 @@ class NumberWidget(widgets.DecimalWidget):
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
 
 
+class ParentField(fields.Field):
+    """The item a task supports, in the column of its kind: `project` or `initiative`.
+
+    A blank cell clears the task's parent of that kind; naming a parent while the task keeps
+    one of the other kind is refused, as when they were two foreign keys.
+    """
+
+    def __init__(self, kind, model, label):
+        column = PARENT_COLUMNS[kind]
+        widget = LookupWidget(model, "code", label, scoped=True, plan_field="plan")
+        super().__init__(attribute=column, column_name=column, widget=widget)
+        self.kind = kind
+
+    def get_value(self, instance):
+        parent = instance.parent if instance.parent_id else None
+        return parent if parent is not None and parent.kind == self.kind else None
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        chosen = self.clean(row, **kwargs)
+        if chosen is None:
+            if self.get_value(instance) is not None:
+                instance.parent = None
+            return
+        other = instance.parent if instance.parent_id else None
+        if other is not None and other.kind != self.kind:
+            other_column = next(c for k, c in PARENT_COLUMNS.items() if k != self.kind)
+            if not (other_column in row and not str(row[other_column] or "").strip()):
+                raise ValueError(
+                    _("A task supports one cooperation project or one initiative, not both.")
+                )
+        instance.parent = chosen
+
+
 class TrackerResource(resources.ModelResource):
-    """Shared by the three resources: the importing user, the scope and the version check."""
+    """Shared by the three resources: the importing user, the scope, the row's plan and the
+    version check."""
 
     version = fields.Field(
         attribute="version", column_name="version", readonly=True, widget=widgets.IntegerWidget()
     )
+    related = ()  # what a row shows besides its own fields
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.plans = {}
         for field in self.fields.values():
             if isinstance(field.widget, LookupWidget):
                 field.widget.user = user
+                field.widget.plan_of = self.plan_of
+
+    def plan_of(self, row, required=True):
+        """The plan a row is about: its `plan` column, or the plan the site opens on. An
+        unknown plan is a row error; so is none at all, unless not `required`."""
+        slug = self.text(row, "plan")
+        if slug not in self.plans:
+            plan = Plan.objects.filter(slug=slug).first() if slug else Plan.objects.current()
+            self.plans[slug] = plan
+        plan = self.plans[slug]
+        if plan is None and slug:
+            raise ValidationError({"plan": _("Unknown plan “%(value)s”.") % {"value": slug}})
+        if plan is None and required:
+            raise ValidationError(
+                {"plan": _("No plan is marked as the current one: name the plan (its slug).")}
+            )
+        return plan
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.related)
+
+    def filter_export(self, queryset, **kwargs):
+        # The admin hands over its change list; the plan column must not cost a query a row.
+        queryset = super().filter_export(queryset, **kwargs)
+        if isinstance(queryset, QuerySet) and not queryset.query.is_sliced:
+            queryset = queryset.select_related(*self.related)
+        return queryset
+
+    def dehydrate_plan(self, obj):
+        return self.item_of(obj).plan.slug
+
+    def item_of(self, obj):
+        return obj
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
@@ -117,6 +202,10 @@ class TrackerResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
             row[key] = restore(value)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # A preview is rolled back: it saves plainly, leaving nothing in the audit log.
+        self.dry_run = self._is_dry_run(kwargs)
 
     def text(self, row, column):
         value = row.get(column)
@@ -169,18 +258,9 @@ class TaskResource(TrackerResource):
         column_name="focus_area",
         widget=LookupWidget(FocusArea, "slug", gettext_lazy("focus area")),
     )
-    project = fields.Field(
-        attribute="project",
-        column_name="project",
-        widget=LookupWidget(
-            CooperationProject, "code", gettext_lazy("cooperation project"), scoped=True
-        ),
-    )
-    initiative = fields.Field(
-        attribute="initiative",
-        column_name="initiative",
-        widget=LookupWidget(Initiative, "code", gettext_lazy("initiative"), scoped=True),
-    )
+    project = ParentField(ItemKind.PROJECT, CooperationProject, gettext_lazy("cooperation project"))
+    initiative = ParentField(ItemKind.INITIATIVE, Initiative, gettext_lazy("initiative"))
+    plan = fields.Field(column_name="plan", readonly=True)
     lead = fields.Field(column_name="lead")
     status_reason = fields.Field(column_name="status_reason")
 
@@ -202,14 +282,25 @@ class TaskResource(TrackerResource):
             "start_date",
             "due_date",
             "is_illustrative",
+            "plan",
             "version",
         )
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("focus_area", "project", "initiative")
+    related = ("plan", "focus_area", "parent")
+
+    def get_instance(self, instance_loader, row):
+        plan = self.plan_of(row, required=False)
+        if plan is None:
+            return None
+        return self.get_queryset().filter(plan=plan, code=self.text(row, "code")).first()
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if new:
+            instance.plan = self.plan_of(row)
 
     def dehydrate_lead(self, task):
         return " ".join(member.slug for member in task.lead_members)
@@ -243,14 +334,17 @@ class TaskResource(TrackerResource):
         return self.old_status is not None and instance.status != self.old_status
 
     def before_save_instance(self, instance, row, **kwargs):
-        if self.status_changed(instance):
-            instance._change_reason = self.text(row, "status_reason")
+        super().before_save_instance(instance, row, **kwargs)
+        self.status_reason = self.text(row, "status_reason")
+
+    def do_instance_save(self, instance, is_create):
+        if self.dry_run or not self.status_changed(instance):
+            return super().do_instance_save(instance, is_create)
+        # change_status saves the row's other edits too, and keeps the status history.
+        status, instance.status = instance.status, self.old_status
+        instance.change_status(status, self.status_reason, self.user)
 
     def after_save_instance(self, instance, row, **kwargs):
-        if self.status_changed(instance):
-            record_status_change(
-                instance, self.old_status, self.text(row, "status_reason"), self.user
-            )
         for member in self.leads:
             instance.responsibilities.create(member=member, role=Role.LEAD)
 
@@ -285,17 +379,26 @@ class TargetResource(TrackerResource):
             "source",
             "is_headline",
             "is_illustrative",
+            "plan",
             "version",
         )
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("initiative", "project", "task", "source")
+    related = ("item__plan", "source")
+
+    def get_instance(self, instance_loader, row):
+        plan = self.plan_of(row, required=False)
+        if plan is None:
+            return None
+        return self.get_queryset().filter(item__plan=plan, code=self.text(row, "code")).first()
+
+    def item_of(self, target):
+        return target.item
 
     def dehydrate_item(self, target):
-        return target.item.code if target.item else ""
+        return target.item.code if target.item_id else ""
 
     def import_instance(self, instance, row, **kwargs):
         self.old_values = (instance.target_value, instance.target_date) if instance.pk else None
@@ -306,9 +409,11 @@ class TargetResource(TrackerResource):
             errors = error.update_error_dict(errors)
         if "item" in row:
             try:
-                self.set_item(instance, self.text(row, "item"))
+                self.set_item(instance, self.text(row, "item"), self.plan_of(row))
             except ValueError as error:
                 errors["item"] = [str(error)]
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         if instance.pk is not None and "measure" not in errors:
             message = measure_misfits(instance)
             if message:
@@ -320,11 +425,8 @@ class TargetResource(TrackerResource):
         if errors:
             raise ValidationError(errors)
 
-    def set_item(self, target, code):
-        model = ITEM_MODELS.get(code.split("-", 1)[0])
-        if model is None:
-            raise ValueError(_("Unknown item “%(value)s”.") % {"value": code})
-        item = model.objects.filter(code=code).first()
+    def set_item(self, target, code, plan):
+        item = PlanItem.objects.filter(plan=plan, code=code).first() if code else None
         if item is None:
             raise ValueError(_("Unknown item “%(value)s”.") % {"value": code})
         if self.user is not None and not permissions.in_scope(self.user, item):
@@ -332,8 +434,7 @@ class TargetResource(TrackerResource):
                 _("Item “%(value)s” is not among the items your member leads or co-leads.")
                 % {"value": code}
             )
-        for key in ("initiative", "project", "task"):
-            setattr(target, key, item if key == model.ITEM_KEY else None)
+        target.item = item
 
     def is_revision(self, target):
         return self.old_values is not None and self.old_values != (
@@ -342,20 +443,18 @@ class TargetResource(TrackerResource):
         )
 
     def before_save_instance(self, instance, row, **kwargs):
-        if self.is_revision(instance):
-            instance._change_reason = self.text(row, "revision_reason")
+        super().before_save_instance(instance, row, **kwargs)
+        self.revision_reason = self.text(row, "revision_reason")
 
-    def after_save_instance(self, instance, row, **kwargs):
-        if self.is_revision(instance):
-            TargetRevision.objects.create(
-                target=instance,
-                old_target_value=self.old_values[0],
-                new_target_value=instance.target_value,
-                old_target_date=self.old_values[1],
-                new_target_date=instance.target_date,
-                reason=self.text(row, "revision_reason"),
-                revised_by=self.user,
-            )
+    def do_instance_save(self, instance, is_create):
+        if self.dry_run or not self.is_revision(instance):
+            return super().do_instance_save(instance, is_create)
+        # revise saves the row's other edits too, and keeps the revision.
+        value, date = instance.target_value, instance.target_date
+        instance.target_value, instance.target_date = self.old_values
+        instance.revise(
+            target_value=value, target_date=date, reason=self.revision_reason, by=self.user
+        )
 
 
 class ProgressReportResource(TrackerResource):
@@ -363,7 +462,9 @@ class ProgressReportResource(TrackerResource):
     target = fields.Field(
         attribute="target",
         column_name="target",
-        widget=LookupWidget(Target, "code", gettext_lazy("target"), scoped=True),
+        widget=LookupWidget(
+            Target, "code", gettext_lazy("target"), scoped=True, plan_field="item__plan"
+        ),
     )
     member = fields.Field(
         attribute="member",
@@ -379,6 +480,7 @@ class ProgressReportResource(TrackerResource):
     review_reason = fields.Field(
         attribute="review_reason", column_name="review_reason", readonly=True
     )
+    plan = fields.Field(column_name="plan", readonly=True)
 
     class Meta:
         model = ProgressReport
@@ -398,12 +500,15 @@ class ProgressReportResource(TrackerResource):
             "note",
             "status",
             "review_reason",
+            "plan",
             "version",
         )
         clean_model_instances = True
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("target", "member", "source")
+    related = ("target__item__plan", "member", "source")
+
+    def item_of(self, report):
+        return report.target.item
 
     def get_instance(self, instance_loader, row):
         key = self.text(row, "uuid")

@@ -1,65 +1,94 @@
+"""The sitemap: every public page of every plan, in every language.
+
+The sections share one reading of the plans, made once per request."""
+
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from django.contrib.sitemaps.views import sitemap
+from django.db.models import F
+from django.utils.functional import SimpleLazyObject
 
-from .models import CooperationProject, FocusArea, Initiative, Member, Task
+from .models import FocusArea, Member, Plan, PlanItem
+
+PAGES = (
+    "dashboard",
+    "initiative_list",
+    "project_list",
+    "task_list",
+    "source_list",
+    "update_list",
+)
+# The plan the site opens on first, then the others, newest first.
+PLAN_ORDER = (F("is_current").desc(), "-start_date", "slug")
 
 
-class PageSitemap(Sitemap):
-    """The fixed pages, in every language."""
-
+class PlanSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+
+class PageSitemap(PlanSitemap):
+    """The fixed pages of each plan."""
+
     changefreq = "daily"
 
+    def __init__(self, plans):
+        self.plans = plans
+
     def items(self):
-        return [
-            "dashboard",
-            "initiative_list",
-            "project_list",
-            "task_list",
-            "source_list",
-            "update_list",
-        ]
+        return [(plan, name) for plan in self.plans for name in PAGES]
 
-    def location(self, name):
-        return reverse(f"initiatives:{name}")
+    def location(self, page):
+        plan, name = page
+        return plan.reverse(f"initiatives:{name}")
 
 
-class PlanItemSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class PlanItemSitemap(PlanSitemap):
     changefreq = "weekly"
 
-    def __init__(self, model):
-        self.model = model
-
     def items(self):
-        return self.model.objects.only("code", "updated_at").order_by("code")
+        return (
+            PlanItem.objects.select_related("plan")
+            .only("code", "kind", "updated_at", "plan__slug", "plan__is_current")
+            .order_by(
+                F("plan__is_current").desc(),
+                "-plan__start_date",
+                "plan__slug",
+                "kind",  # initiative, project, task: the order of the lists
+                "code",
+            )
+        )
 
     def lastmod(self, item):
         return item.updated_at
 
 
-class ReferenceSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class ReferenceSitemap(PlanSitemap):
+    """A page of each member or focus area in each plan."""
+
     changefreq = "monthly"
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, model, url_name, plans):
+        self.model, self.url_name, self.plans = model, url_name, plans
 
     def items(self):
-        return self.model.objects.only("slug").order_by("slug")
+        slugs = list(self.model.objects.order_by("slug").values_list("slug", flat=True))
+        return [(plan, slug) for plan in self.plans for slug in slugs]
+
+    def location(self, page):
+        plan, slug = page
+        return plan.reverse(f"initiatives:{self.url_name}", args=[slug])
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "initiatives": PlanItemSitemap(Initiative),
-    "projects": PlanItemSitemap(CooperationProject),
-    "tasks": PlanItemSitemap(Task),
-    "members": ReferenceSitemap(Member),
-    "areas": ReferenceSitemap(FocusArea),
-}
+def plan_sitemaps():
+    plans = SimpleLazyObject(lambda: list(Plan.objects.order_by(*PLAN_ORDER)))
+    return {
+        "pages": PageSitemap(plans),
+        "items": PlanItemSitemap(),
+        "members": ReferenceSitemap(Member, "member_detail", plans),
+        "areas": ReferenceSitemap(FocusArea, "area_detail", plans),
+    }
+
+
+def sitemap_view(request):
+    return sitemap(request, plan_sitemaps())

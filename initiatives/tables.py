@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Case, F, FilteredRelation, Q, When
 from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
 from django.utils.html import format_html
@@ -21,6 +21,7 @@ from .models import (
     CooperationProject,
     FocusArea,
     Initiative,
+    ItemKind,
     Member,
     ProgressReport,
     Role,
@@ -28,6 +29,7 @@ from .models import (
     Task,
 )
 from .models.i18n import language_suffix, localized
+from .models.items import KIND_CODES
 from .templatetags.figures import progress_bar, report_figure, schedule_badge, schedule_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -209,7 +211,9 @@ class ExportedItem:
     """An item as its export row reads it, built from its values rather than as a model:
     an export of every item reads the related rows once per chunk and shares them."""
 
-    def __init__(self, values, focus_area, lead_members, parent_code=None):
+    def __init__(self, values, focus_area, lead_members):
+        parent_code = values.pop("parent__code")
+        self.plan = SimpleNamespace(slug=values.pop("plan__slug"))
         self.__dict__.update(values)
         self.focus_area = focus_area
         self.lead_members = lead_members
@@ -232,7 +236,14 @@ EXPORTED_FIELDS = (
     "last_reported",
     "is_illustrative",
     "focus_area_id",
+    "parent__code",
+    "plan__slug",
 )
+
+
+def item_url(plan, kind, code):
+    """The page of an item of `plan` (a task's parent is of its own plan: no query for it)."""
+    return plan.reverse(f"initiatives:{KIND_CODES[kind][3]}", args=[code])
 
 
 class PlanItemTable(tables.Table):
@@ -259,6 +270,9 @@ class PlanItemTable(tables.Table):
     is_illustrative = tables.Column(
         verbose_name=_("Illustrative"), empty_values=(), visible=False
     )  # shown beside the title; a column of its own in exports
+    plan = tables.Column(
+        verbose_name=_("Plan"), accessor="plan__slug", visible=False, orderable=False
+    )  # the page's header names it; a column of its own in exports
 
     class Meta:
         fields = ()
@@ -274,6 +288,7 @@ class PlanItemTable(tables.Table):
             "due_date",
             "last_reported",
             "is_illustrative",
+            "plan",
         )
         order_by = ("code",)
         attrs = {"class": "data-table"}
@@ -290,7 +305,6 @@ class PlanItemTable(tables.Table):
         """Every item of the table's queryset, in its order, read as values in one query
         streamed in chunks: an item with several leads comes as consecutive rows, one per lead,
         so the query is the same however many items there are."""
-        parents = [f"{name}__code" for name in queryset.model.TABLE_RELATED]
         areas = FocusArea.objects.in_bulk()
         members = Member.objects.in_bulk()
         ordering = queryset.query.order_by or queryset.model._meta.ordering
@@ -302,7 +316,7 @@ class PlanItemTable(tables.Table):
                 )
             )
             .order_by(*ordering, "pk", "lead__member__position")
-            .values(*EXPORTED_FIELDS, *parents, lead_member=F("lead__member"))
+            .values(*EXPORTED_FIELDS, lead_member=F("lead__member"))
         )
         item = None
         for row in rows.iterator(chunk_size=EXPORT_CHUNK):
@@ -312,9 +326,8 @@ class PlanItemTable(tables.Table):
             if item is not None:
                 yield item
             lead = row.pop("lead_member")
-            parent_code = next(filter(None, [row.pop(name) for name in parents]), None)
             leads = [members[lead]] if lead is not None else []
-            item = ExportedItem(row, areas[row["focus_area_id"]], leads, parent_code)
+            item = ExportedItem(row, areas[row["focus_area_id"]], leads)
         if item is not None:
             yield item
 
@@ -346,9 +359,8 @@ class PlanItemTable(tables.Table):
 
     def render_focus_area(self, record):
         area = record.focus_area
-        return format_html(
-            '<a href="{}" aria-label="{}">{}</a>', area.get_absolute_url(), area, area.number
-        )
+        url = record.plan.reverse("initiatives:area_detail", args=[area.slug])
+        return format_html('<a href="{}" aria-label="{}">{}</a>', url, area, area.number)
 
     def value_focus_area(self, record):
         return str(record.focus_area)
@@ -407,21 +419,27 @@ class ProjectTable(PlanItemTable):
 
 class TaskTable(PlanItemTable):
     supports = tables.Column(
-        verbose_name=_("Supports"),
-        empty_values=(),
-        order_by=("project__code", "initiative__code"),
-        attrs={"td": {"class": "ref"}},
+        verbose_name=_("Supports"), empty_values=(), attrs={"td": {"class": "ref"}}
     )
 
     class Meta(PlanItemTable.Meta):
         model = Task
         sequence = ("code", "title", "supports", "...")
 
+    def order_supports(self, queryset, is_descending):
+        # By the project's code, then the initiative's, as the column has always sorted.
+        def code_of(kind):
+            code = Case(When(parent__kind=kind, then=F("parent__code")))
+            return code.desc() if is_descending else code.asc()
+
+        return queryset.order_by(code_of(ItemKind.PROJECT), code_of(ItemKind.INITIATIVE)), True
+
     def render_supports(self, record):
         parent = record.parent
         if parent is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', parent.get_absolute_url(), parent.code)
+        url = item_url(record.plan, parent.kind, parent.code)
+        return format_html('<a href="{}">{}</a>', url, parent.code)
 
     def value_supports(self, record):
         return record.parent.code if record.parent else ""
@@ -441,11 +459,17 @@ class UpdateTable(tables.Table):
     member = tables.Column(verbose_name=_("For"), empty_values=(), order_by=("member__position",))
     source = tables.Column(verbose_name=_("Source"), empty_values=(), orderable=False)
     narrative = tables.Column(verbose_name=_("Note"), empty_values=(), orderable=False)
+    plan = tables.Column(
+        verbose_name=_("Plan"),
+        accessor="target__item__plan__slug",
+        visible=False,
+        orderable=False,
+    )
 
     class Meta:
         model = ProgressReport
         fields = ()
-        sequence = ("as_of", "item", "target", "value", "member", "source", "narrative")
+        sequence = ("as_of", "item", "target", "value", "member", "source", "narrative", "plan")
         order_by = ("-as_of",)
         attrs = {"class": "data-table"}
         template_name = "includes/table.html"
@@ -480,9 +504,9 @@ class UpdateTable(tables.Table):
 
     def render_source(self, record):
         if record.source:
-            return format_html(
-                '<a href="{}">{}</a>', record.source.get_absolute_url(), record.source.publisher
-            )
+            sources = record.target.item.plan.reverse("initiatives:source_list")
+            url = f"{sources}#source-{record.source.key}"
+            return format_html('<a href="{}">{}</a>', url, record.source.publisher)
         if record.evidence_url:
             return format_html('<a href="{}">{}</a>', record.evidence_url, _("Evidence"))
         return "—"

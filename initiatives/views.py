@@ -1,5 +1,8 @@
 """The public pages. Each asks the model's QuerySets for what it shows, in a fixed number of
-queries, touches no session and sets no cookie, so that any cache may keep it."""
+queries, touches no session and sets no cookie, so that any cache may keep it.
+
+Every page shows the items of one plan: the one named by the `plan` slug of its address
+(/plans/<slug>/...), or without one the plan the site opens on."""
 
 import math
 from collections import Counter, defaultdict
@@ -7,10 +10,10 @@ from datetime import date
 from functools import partial
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -21,12 +24,16 @@ from django_tables2.export import ExportMixin
 from .charts import target_panels
 from .filters import PlanItemFilter, UpdateFilter
 from .models import (
+    KIND_MODELS,
     CooperationProject,
     FocusArea,
     Initiative,
+    ItemKind,
     Member,
+    Plan,
+    PlanItem,
     ProgressReport,
-    ReviewState,
+    Responsibility,
     Role,
     Schedule,
     Source,
@@ -57,6 +64,7 @@ CITED_SHOWN = 50  # figures listed under each source; the API gives them all
 # What a summary reads of each item; the code, titles and due date list it when behind.
 FIGURE_FIELDS = (
     "pk",
+    "kind",
     "focus_area",
     "status",
     "schedule",
@@ -68,11 +76,30 @@ FIGURE_FIELDS = (
 )
 
 
-def approved_reports():
-    """Approved reports with what a row about them shows."""
-    return ProgressReport.objects.filter(status=ReviewState.APPROVED).select_related(
-        "target__initiative", "target__project", "target__task", "member", "source"
-    )
+def viewed_plan(slug=None):
+    """The plan named by `slug`, or the one the site opens on, and every plan (for the
+    switcher), in one query; 404 when there is no such plan."""
+    plans = list(Plan.objects.all())
+    for plan in plans:
+        if (plan.slug == slug) if slug is not None else plan.is_current:
+            return plan, plans
+    raise Http404("No such plan." if slug is not None else "No plan is open yet.")
+
+
+class PlanMixin:
+    """A view of one plan: `self.plan`, and `plan` and `plans` in the template's context."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan, self.plans = viewed_plan(kwargs.get("plan"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, plans=self.plans, **kwargs)
+
+
+def approved_reports(plan):
+    """The plan's approved reports with what a row about them shows."""
+    return ProgressReport.objects.approved().in_plan(plan).for_rows()
 
 
 class KnownCountPaginator(Paginator):
@@ -99,23 +126,16 @@ def configured_table(request, table_class, queryset, prefix, caption, count, **k
     return table
 
 
-def figures(querysets):
-    """What a summary needs of each item of each queryset, read as tuples, not models, in one
-    query for all of them: a list of rows for each queryset.
+def figures(items):
+    """What a summary needs of each item of a PlanItem queryset, read as tuples, not models,
+    in one query: a list of rows for each kind.
 
     A summary covers every item (thousands on a large plan); building a model, its related rows
     and its table cells for each would cost far more than the database's work.
     """
-    parts = [
-        queryset.with_progress()
-        .order_by()
-        .annotate(list_number=Value(number, output_field=IntegerField()))
-        .values_list("list_number", *FIGURE_FIELDS, named=True)
-        for number, queryset in enumerate(querysets)
-    ]
-    rows = [[] for _queryset in querysets]
-    for row in parts[0].union(*parts[1:], all=True):
-        rows[row.list_number].append(row)
+    rows = {kind: [] for kind in ItemKind.values}
+    for row in items.with_progress().order_by().values_list(*FIGURE_FIELDS, named=True):
+        rows[row.kind].append(row)
     return rows
 
 
@@ -125,7 +145,7 @@ def describe(model, link):
         "label": capfirst(model._meta.verbose_name_plural),
         "short": SHORT_NAMES[model],
         "url": link,
-        "key": model.ITEM_KEY,
+        "key": model.KIND.value,
     }
 
 
@@ -154,7 +174,7 @@ def crosstab(lists, key):
     return [(row[0][0], [count for _label, count in row]) for row in rows]
 
 
-class ExportableListView(ExportMixin, SingleTableMixin, FilterView):
+class ExportableListView(PlanMixin, ExportMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated table that also downloads as CSV or JSON."""
 
     export_class = SafeTableExport
@@ -188,7 +208,7 @@ class PlanItemListView(ExportableListView):
     filterset_class = PlanItemFilter
 
     def get_queryset(self):
-        return self.model.objects.with_progress().for_table()
+        return self.model.objects.in_plan(self.plan).with_progress().for_table()
 
 
 class InitiativeListView(PlanItemListView):
@@ -209,38 +229,50 @@ class TaskListView(PlanItemListView):
     export_name = "tasks"
 
 
-class PlanItemDetailView(DetailView):
+def task_count():
+    """The number of tasks that support the item, counted within the item's own query."""
+    tasks = Task.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+    return Coalesce(Subquery(tasks.annotate(n=Count("pk")).values("n")), 0)
+
+
+class PlanItemDetailView(PlanMixin, DetailView):
     slug_field = "code"
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return self.model.objects.with_progress().for_table().prefetch_related("sources")
+        queryset = (
+            self.model.objects.in_plan(self.plan)
+            .with_progress()
+            .for_table()
+            .prefetch_related("sources")
+        )
+        if self.model.KIND == ItemKind.TASK:
+            return queryset.select_related("parent__plan")
+        return queryset.annotate(task_count=task_count())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
         targets = list(
-            Target.objects.filter(**{item.ITEM_KEY: item})
-            .with_progress()
-            .select_related("source")
-            .prefetch_related("revisions")
+            item.targets.with_progress().select_related("source").prefetch_related("revisions")
         )
         reports = (
-            ProgressReport.objects.filter(target__in=targets, status=ReviewState.APPROVED)
+            ProgressReport.objects.approved()
+            .filter(target__in=targets)
             .select_related("member", "source")
             .order_by("as_of", "pk")
         )
         context["panels"] = target_panels(item, targets, reports)
         context["status_changes"] = list(item.status_changes.all())
-        if item.HAS_TASKS:
-            context["task_count"] = count = item.tasks.count()
+        if item.has_tasks:
+            context["task_count"] = item.task_count
             context["task_table"] = configured_table(
                 self.request,
                 TaskTable,
                 item.tasks.with_progress().for_table(),
                 "tasks",
                 _("Tasks that support it"),
-                count,
+                item.task_count,
                 exclude=("supports",),
             )
         return context
@@ -258,16 +290,11 @@ class TaskDetailView(PlanItemDetailView):
     model = Task
 
 
-def responsibilities(model):
-    """(item, member, role) of every responsibility in one of the three lists."""
-    related = model._meta.get_field("responsibilities").related_model
-    return related.objects.order_by().values_list(f"{related.ITEM_FIELD}_id", "member", "role")
-
-
-def shown_item(model, row):
+def shown_item(row, plan):
     """An item of a summary, built from its figures to be listed (not saved)."""
-    item = model(
+    item = KIND_MODELS[row.kind](
         pk=row.pk,
+        plan=plan,
         code=row.code,
         title_en=row.title_en,
         title_zh=row.title_zh,
@@ -278,37 +305,44 @@ def shown_item(model, row):
     return item
 
 
-def dashboard(request):
+def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
     the items listed as behind schedule are built as models."""
+    plan, plans = viewed_plan(plan)
+    rows = figures(PlanItem.objects.in_plan(plan))
     lists = []
     areas = defaultdict(list)
-    led = defaultdict(list)
-    co = defaultdict(list)
     behind = []
-    all_rows = figures([model.objects.all() for model, *_rest in LISTS])
-    for (model, _table, _prefix, list_url), rows in zip(LISTS, all_rows, strict=True):
-        lists.append({**describe(model, reverse(list_url)), **summarise(rows)})
-        by_pk = {row.pk: row for row in rows}
-        for row in rows:
+    for model, _table, _prefix, list_url in LISTS:
+        kind_rows = rows[model.KIND]
+        lists.append({**describe(model, plan.reverse(list_url)), **summarise(kind_rows)})
+        for row in kind_rows:
             areas[row.focus_area].append(row)
             if row.schedule in BEHIND:
-                behind.append((row.schedule, row.due_date or date.max, row.code, model, row))
-        for item, member, role in responsibilities(model):
-            (led if role == Role.LEAD else co)[member].append(by_pk[item])
+                behind.append((row.schedule, row.due_date or date.max, row.code, row))
     behind.sort(key=lambda entry: entry[:3])
+
+    by_pk = {row.pk: row for kind_rows in rows.values() for row in kind_rows}
+    led = defaultdict(list)
+    co = defaultdict(list)
+    responsibilities = Responsibility.objects.filter(item__plan=plan).order_by()
+    for item, member, role in responsibilities.values_list("item", "member", "role"):
+        (led if role == Role.LEAD else co)[member].append(by_pk[item])
 
     area_names = FocusArea.objects.in_bulk(list(areas))
     members = Member.objects.filter(pk__in={*led, *co}).order_by("position")
     headlines = (
-        Target.objects.filter(is_headline=True)
+        Target.objects.in_plan(plan)
+        .filter(is_headline=True)
         .with_progress()
-        .select_related("source", "initiative", "project", "task")
+        .select_related("source", "item__plan")
     )
     return render(
         request,
         "initiatives/dashboard.html",
         {
+            "plan": plan,
+            "plans": plans,
             "lists": lists,
             "by_area": [
                 {"area": area_names[pk], **summarise(items)}
@@ -318,100 +352,106 @@ def dashboard(request):
                 {"member": member, "co_count": len(co[member.pk]), **summarise(led[member.pk])}
                 for member in members
             ],
-            "behind": [shown_item(model, row) for *_key, model, row in behind[:BEHIND_SHOWN]],
+            "behind": [shown_item(row, plan) for *_key, row in behind[:BEHIND_SHOWN]],
             "behind_count": len(behind),
             "headlines": headlines,
-            "updates": approved_reports().order_by("-as_of", "-pk")[:8],
+            "updates": approved_reports(plan).order_by("-as_of", "-pk")[:8],
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
         },
     )
 
 
-def summary_sections(request, queryset_of, table_options, link_query):
+def summary_sections(request, plan, queryset_of, table_options, link_query):
     """The three lists' sections of a member's or an area's page: a summary of every item and
     a table of one page of them."""
     sections = []
-    querysets = [queryset_of(model) for model, *_rest in LISTS]
-    for (model, table_class, prefix, list_url), queryset, rows in zip(
-        LISTS, querysets, figures(querysets), strict=True
-    ):
+    rows = figures(queryset_of(PlanItem))
+    for model, table_class, prefix, list_url in LISTS:
+        kind_rows = rows[model.KIND]
         table = configured_table(
             request,
             table_class,
-            queryset.with_progress().for_table(),
+            queryset_of(model).with_progress().for_table(),
             prefix,
             SHORT_NAMES[model],
-            len(rows),
+            len(kind_rows),
             **table_options,
         )
-        link = f"{reverse(list_url)}?{link_query}"
-        sections.append({**describe(model, link), "table": table, **summarise(rows)})
+        link = f"{plan.reverse(list_url)}?{link_query}"
+        sections.append({**describe(model, link), "table": table, **summarise(kind_rows)})
     return sections
 
 
-def member_detail(request, slug):
+def member_detail(request, slug, plan=None):
+    plan, plans = viewed_plan(plan)
     member = get_object_or_404(Member, slug=slug)
     sections = summary_sections(
         request,
-        lambda model: model.objects.for_member(member),
+        plan,
+        lambda model: model.objects.in_plan(plan).for_member(member),
         {"member": member},
         f"member={member.slug}",
     )
-    reports = approved_reports().filter(member=member).order_by("-as_of", "-pk")[:20]
+    reports = approved_reports(plan).filter(member=member).order_by("-as_of", "-pk")[:20]
     return render(
         request,
         "initiatives/member_detail.html",
-        {"member": member, "sections": sections, "reports": reports},
+        {"plan": plan, "plans": plans, "member": member, "sections": sections, "reports": reports},
     )
 
 
-def area_detail(request, slug):
+def area_detail(request, slug, plan=None):
+    plan, plans = viewed_plan(plan)
     area = get_object_or_404(FocusArea, slug=slug)
     sections = summary_sections(
         request,
-        lambda model: model.objects.filter(focus_area=area),
+        plan,
+        lambda model: model.objects.in_plan(plan).filter(focus_area=area),
         {"exclude": ("focus_area",)},
         f"area={area.slug}",
     )
     return render(
-        request, "initiatives/focusarea_detail.html", {"area": area, "sections": sections}
+        request,
+        "initiatives/focusarea_detail.html",
+        {"plan": plan, "plans": plans, "area": area, "sections": sections},
     )
 
 
-class SourceListView(ListView):
+class SourceListView(PlanMixin, ListView):
+    """Every source, with what of the plan being viewed cites it."""
+
     model = Source
 
     def get_queryset(self):
+        plan = self.plan
+
         def count(queryset):
             counted = queryset.filter(source=OuterRef("pk")).order_by().values("source")
             return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
-        def first(model, order, **related):
-            queryset = model.objects.select_related(*related.get("select", ())).order_by(*order)
-            return queryset[:CITED_SHOWN]
+        def first(model):
+            items = model.objects.in_plan(plan).select_related("plan").order_by("code")
+            return items[:CITED_SHOWN]
 
-        approved = ProgressReport.objects.filter(status=ReviewState.APPROVED)
+        targets = Target.objects.in_plan(plan)
+        approved = ProgressReport.objects.approved().in_plan(plan)
         return Source.objects.annotate(
-            target_count=count(Target.objects.all()), report_count=count(approved)
+            target_count=count(targets), report_count=count(approved)
         ).prefetch_related(
             Prefetch(
                 "targets",
-                queryset=first(Target, ["code"], select=("initiative", "project", "task")),
+                queryset=targets.select_related("item__plan").order_by("code")[:CITED_SHOWN],
                 to_attr="cited_targets",
             ),
             Prefetch(
                 "reports",
-                queryset=approved_reports().order_by("-as_of", "-pk")[:CITED_SHOWN],
+                queryset=approved.for_rows().order_by("-as_of", "-pk")[:CITED_SHOWN],
                 to_attr="cited_reports",
             ),
-            Prefetch("initiatives", queryset=first(Initiative, ["code"]), to_attr="cited_i"),
-            Prefetch(
-                "cooperationprojects",
-                queryset=first(CooperationProject, ["code"]),
-                to_attr="cited_p",
-            ),
-            Prefetch("tasks", queryset=first(Task, ["code"]), to_attr="cited_t"),
+            Prefetch("items", queryset=first(Initiative), to_attr="cited_i"),
+            Prefetch("items", queryset=first(CooperationProject), to_attr="cited_p"),
+            Prefetch("items", queryset=first(Task), to_attr="cited_t"),
         )
 
 
@@ -424,4 +464,4 @@ class UpdateListView(ExportableListView):
     export_name = "updates"
 
     def get_queryset(self):
-        return approved_reports().order_by("-as_of", "-pk")
+        return approved_reports(self.plan).order_by("-as_of", "-pk")

@@ -11,6 +11,7 @@ from initiatives.models import (
     FocusArea,
     Initiative,
     Member,
+    Plan,
     ProgressReport,
     ReviewState,
     Role,
@@ -67,6 +68,26 @@ def source(key="yrd-2024-12-04"):
     return obj
 
 
+def plan(slug="yrd-2024-2026", **fields):
+    """The plan the site opens on, unless `is_current=False` (or another slug) says otherwise."""
+    fields.setdefault("is_current", slug == "yrd-2024-2026")
+    start = fields.pop("start", 2024)
+    obj, _ = Plan.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name_en": f"Plan {slug}",
+            "name_zh": f"规划 {slug}",
+            "short_name_en": slug.upper(),
+            "region_en": "Yangtze River Delta",
+            "region_zh": "长三角",
+            "start_date": date(start, 1, 1),
+            "end_date": date(start + 2, 12, 31),
+            **fields,
+        },
+    )
+    return obj
+
+
 def user(username="office", **extra):
     User = get_user_model()
     obj, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True, **extra})
@@ -74,6 +95,11 @@ def user(username="office", **extra):
 
 
 def _item(model, prefix, digits, lead=None, co=(), **fields):
+    # A task names what it supports as `project=` or `initiative=`, as in the plan's lists.
+    supports = fields.pop("project", None) or fields.pop("initiative", None)
+    if supports is not None:
+        fields["parent"] = supports
+    fields.setdefault("plan", fields["parent"].plan if fields.get("parent") else plan())
     fields.setdefault("code", f"{prefix}-{next(_numbers):0{digits}d}")
     fields.setdefault("title_en", f"{model.__name__} {fields['code']}")
     fields.setdefault("title_zh", f"事项 {fields['code']}")
@@ -108,7 +134,7 @@ def target(item, **fields):
         fields.pop("baseline_value", None)
     elif "target_value" not in fields:
         fields["target_value"] = 100
-    return Target.objects.create(**{item.ITEM_KEY: item}, **fields)
+    return Target.objects.create(item=item, **fields)
 
 
 def report(target, value=None, as_of=date(2024, 6, 30), status=ReviewState.APPROVED, **fields):

@@ -20,8 +20,9 @@ UNAPPROVED = {
 }
 
 
-def build_site(copies=1, first=True):
-    """Build `copies` copies of the small plan; the first one (when `first`) has fixed codes."""
+def build_site(copies=1, first=True, plan=None):
+    """Build `copies` copies of the small plan; the first one (when `first`) has fixed codes.
+    The items are of `plan`, by default the plan the site opens on."""
     for n in range(copies):
         fixed = first and n == 0
         codes = (
@@ -29,18 +30,19 @@ def build_site(copies=1, first=True):
             if fixed
             else dict.fromkeys(("i", "p", "ta", "tb"))
         )
-        _copy(codes)
+        _copy(codes, {"plan": plan} if plan is not None else {})
 
 
 def _code(codes, key):
     return {"code": codes[key]} if codes[key] else {}
 
 
-def _copy(codes):
+def _copy(codes, in_plan):
     source = f.source()
     area1, area2 = f.area(1), f.area(2)
     initiative = f.initiative(
         **_code(codes, "i"),
+        **in_plan,
         title_en="Public EV charging piles",
         title_zh="新增公共充电桩",
         summary_en="Install over 70,000 new public charging piles, bringing the total to 600,000.",
@@ -91,7 +93,7 @@ def _copy(codes):
     )
     f.report(ratio, "1.55", as_of=date(2024, 11, 30))
     StatusChange.objects.create(
-        initiative=initiative,
+        item=initiative,
         old_status="not_started",
         new_status="on_track",
         reason="Construction began in every member.",
@@ -100,6 +102,7 @@ def _copy(codes):
 
     project = f.project(
         **_code(codes, "p"),
+        **in_plan,
         title_en="Unified charging and swapping network",
         title_zh="统一充换电网络",
         focus_area=area1,

@@ -109,7 +109,8 @@ def test_an_active_staff_session_stays_signed_in(client, staff):
     assert int(time.time()) - session["last_seen"] < settings.STAFF_IDLE_TIMEOUT - 60
 
 
-def test_public_pages_leave_the_staff_session_alone(client, staff):
+def test_public_pages_leave_the_staff_session_alone(client, staff, make):
+    make.plan()  # the public pages are a plan's
     signed_in(client)
     age_session(client, settings.STAFF_IDLE_TIMEOUT - 60)
     before = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)["last_seen"]

@@ -199,7 +199,7 @@ def test_status_change_of_one_item_needs_a_reason(client, make, jiangsu):
     assert client.post(url("task", "change", task.pk), data).status_code == 302
     task.refresh_from_db()
     assert task.status == Status.DELAYED
-    change = StatusChange.objects.get(task=task)
+    change = StatusChange.objects.get(item=task)
     assert (change.old_status, change.new_status) == (Status.NOT_STARTED, Status.DELAYED)
     assert change.reason == "The land survey is late."
     assert change.changed_by == jiangsu
@@ -229,7 +229,7 @@ def test_bulk_status_change_keeps_its_reason_in_the_history(client, make, office
         task.refresh_from_db()
         assert task.status == Status.ON_TRACK
         assert task.history.first().history_change_reason == reason
-        assert StatusChange.objects.get(task=task).reason == reason
+        assert StatusChange.objects.get(item=task).reason == reason
     history = client.get(url("task", "history", tasks[0].pk))
     assert reason in history.content.decode()
 

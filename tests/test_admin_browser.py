@@ -86,7 +86,7 @@ def test_a_jiangsu_report_is_approved_and_moves_the_task(page, live_server):
     page.check("#id_submit_for_review")
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/initiatives/progressreport/")
-    report = ProgressReport.objects.get(target__task=task)
+    report = ProgressReport.objects.get(target__item=task)
     assert report.status == ReviewState.SUBMITTED
 
     log_in(page, base, "office")

@@ -1,8 +1,10 @@
 """The read-only JSON API for open-data users."""
 
+from datetime import date
+
 import pytest
 
-from initiatives.models import ProgressReport, ReviewState, Task
+from initiatives.models import PlanItem, ProgressReport, ReviewState, Target, Task
 from tests.site_data import UNAPPROVED, build_site
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,7 @@ def by_code(rows):
 
 def test_index_names_every_endpoint(client, site):
     data = get(client, "/api/")
-    assert set(data) == {"initiatives", "projects", "tasks", "targets", "reports"}
+    assert set(data) == {"plans", "initiatives", "projects", "tasks", "targets", "reports"}
     assert data["targets"] == "http://testserver/api/targets/"
 
 
@@ -110,3 +112,82 @@ def test_a_page_that_does_not_exist_is_404(client, site, page):
 def test_read_only(client, site):
     assert client.post("/api/tasks/", {}).status_code == 405
     assert client.delete("/api/reports/").status_code == 405
+
+
+OTHER = "other-2027-2029"
+CURRENT = "yrd-2024-2026"
+
+
+@pytest.fixture
+def two_plans(site, make):
+    """The small plan again, under the same codes, in a second plan with a report of its own."""
+    other = make.plan(OTHER, start=2027)
+    build_site(plan=other)
+    for item in PlanItem.objects.filter(plan=other):
+        item.title_en = f"Later {item.title_en}"
+        item.save()
+    make.report(
+        Target.objects.get(item__plan=other, code="I-02.1"), 777777, as_of=date(2025, 3, 31)
+    )
+    return other
+
+
+class TestTwoPlans:
+    def test_plans_are_listed(self, client, two_plans):
+        data = get(client, "/api/plans/")
+        assert data["count"] == 2
+        plans = {row["slug"]: row for row in data["results"]}
+        assert plans[CURRENT]["is_current"] and not plans[OTHER]["is_current"]
+        assert plans[CURRENT]["url"] == "http://testserver/"
+        assert plans[OTHER]["url"] == f"http://testserver/plans/{OTHER}/"
+        assert plans[OTHER]["start_date"] == "2027-01-01"
+        assert plans[OTHER]["end_date"] == "2029-12-31"
+        assert plans[OTHER]["name_en"] == f"Plan {OTHER}"
+        assert plans[OTHER]["name_zh"] == f"规划 {OTHER}"
+        assert plans[OTHER]["short_name_en"] == OTHER.upper()
+
+    @pytest.mark.parametrize("name", ["initiatives", "projects", "tasks", "targets", "reports"])
+    def test_each_list_is_of_one_plan_and_names_it(self, client, two_plans, name):
+        default = get(client, f"/api/{name}/")
+        current = get(client, f"/api/{name}/", plan=CURRENT)
+        other = get(client, f"/api/{name}/", plan=OTHER)
+        assert default == current
+        assert current["count"] == other["count"] - (name == "reports") > 0
+        assert {row["plan"] for row in current["results"]} == {CURRENT}
+        assert {row["plan"] for row in other["results"]} == {OTHER}
+
+    def test_items_of_the_other_plan(self, client, two_plans):
+        tasks = by_code(get(client, "/api/tasks/", plan=OTHER)["results"])
+        assert set(tasks) == {"T-101", "T-102"}
+        assert tasks["T-101"]["title_en"] == "Later Build charging piles along expressways"
+        assert tasks["T-101"]["url"] == f"http://testserver/plans/{OTHER}/tasks/T-101/"
+        assert tasks["T-101"]["initiative"] == "I-02"
+        current = by_code(get(client, "/api/tasks/")["results"])
+        assert current["T-101"]["title_en"] == "Build charging piles along expressways"
+
+    def test_targets_and_reports_of_the_other_plan(self, client, two_plans):
+        piles = by_code(get(client, "/api/targets/", plan=OTHER)["results"])["I-02.1"]
+        assert piles["latest_value"] == 777777 and piles["item"] == "I-02"
+        assert piles["url"] == f"http://testserver/plans/{OTHER}/initiatives/I-02/#target-I-02.1"
+        current = by_code(get(client, "/api/targets/")["results"])["I-02.1"]
+        assert current["latest_value"] == 590000
+        values = {row["value"] for row in get(client, "/api/reports/", plan=OTHER)["results"]}
+        assert 777777 in values
+        assert 777777 not in {row["value"] for row in get(client, "/api/reports/")["results"]}
+
+    def test_filters_apply_within_the_plan(self, client, two_plans):
+        assert get(client, "/api/tasks/", plan=OTHER, status="delayed")["count"] == 1
+        assert get(client, "/api/reports/", plan=OTHER, member="jiangsu")["count"] == 1
+
+    @pytest.mark.parametrize("name", ["initiatives", "projects", "tasks", "targets", "reports"])
+    def test_an_unknown_plan_is_a_404_in_json(self, client, two_plans, name):
+        response = client.get(f"/api/{name}/", {"plan": "nowhere"})
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "nowhere" in response.json()["error"]
+
+    def test_the_next_page_keeps_the_plan(self, client, two_plans):
+        build_site(40, first=False, plan=two_plans)
+        first = get(client, "/api/reports/", plan=OTHER)
+        assert first["next"] == f"http://testserver/api/reports/?plan={OTHER}&page=2"
+        assert {row["plan"] for row in get(client, first["next"])["results"]} == {OTHER}

@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from initiatives.models import Task
+from tests import factories
 from tests.site_data import build_site
 
 pytestmark = [
@@ -135,6 +137,27 @@ def test_follow_an_initiative_to_a_task(page, live_server, site):
     assert page.locator("h1").inner_text() == "Build charging piles along expressways"
 
 
+def test_switch_plan(page, live_server, site):
+    other = factories.plan("other-2027-2029", start=2027)
+    build_site(plan=other)
+    task = Task.objects.get(plan=other, code="T-101")
+    task.title_en = "Expressway piles of the later plan"
+    task.save()
+    page.goto(f"{live_server.url}/tasks/T-101/")
+    plans = page.get_by_role("navigation", name="Plans")
+    assert plans.locator("[aria-current]").inner_text() == "YRD-2024-2026"
+    plans.get_by_role("link", name="OTHER-2027-2029").click()
+    page.wait_for_url(f"{live_server.url}/plans/other-2027-2029/")
+    assert "· OTHER-2027-2029 ·" in page.title()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tasks").click()
+    page.wait_for_url(f"{live_server.url}/plans/other-2027-2029/tasks/")
+    page.get_by_role("link", name="T-101", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/plans/other-2027-2029/tasks/T-101/")
+    assert page.locator("h1").inner_text() == "Expressway piles of the later plan"
+    page.get_by_role("link", name="简体中文").click()
+    page.wait_for_url(f"{live_server.url}/zh-hans/plans/other-2027-2029/tasks/T-101/")
+
+
 def test_keyboard_reaches_the_content_through_the_skip_link(page, live_server, site):
     page.goto(f"{live_server.url}/tasks/")
     page.keyboard.press("Tab")
@@ -160,12 +183,14 @@ PAGE_TYPES = {
     "dashboard-zh": "/zh-hans/",
     "initiative-zh": "/zh-hans/initiatives/I-02/",
     "tasks-zh": "/zh-hans/tasks/",
+    "other-plan": "/plans/other-2027-2029/",
 }
 
 
 @pytest.fixture
 def demo(transactional_db):
     call_command("loaddata", "demo", verbosity=0)
+    factories.plan("other-2027-2029", start=2027)  # a second plan for the switcher
 
 
 def test_every_page_type_is_accessible_and_fits_small_screens(page, live_server, demo):

@@ -463,3 +463,43 @@ class TestOnlyPublicWritesEmptyTheCache:
     def test_a_change_to_the_plan_empties_it(self, target):
         target.name_en = "Public charging piles, all"
         assert self.changes_generation(target.save)
+
+
+class TestPlanAddresses:
+    """Each plan's pages are kept apart under their own addresses, and never stale."""
+
+    OTHER = "other-2027-2029"
+
+    @pytest.fixture
+    def other(self, site):
+        other = factories.plan(self.OTHER, start=2027)
+        build_site(plan=other)
+        return other
+
+    def test_a_plans_pages_are_cached_apart_from_the_current_plans(self, public, other):
+        urls = [f"/plans/{self.OTHER}/tasks/T-101/", f"/zh-hans/plans/{self.OTHER}/tasks/T-101/"]
+        pages = read_all(public, [*urls, "/tasks/T-101/", f"/api/tasks/?plan={self.OTHER}"])
+        etags = {public.get(url)["ETag"] for url in pages}
+        assert len(etags) == len(pages)
+
+        task = Task.objects.get(plan=other, code="T-101")
+        task.title_en, task.title_zh = "Only in the later plan", "仅在后一规划"
+        task.save()
+        for url in [*urls, f"/plans/{self.OTHER}/tasks/", f"/api/tasks/?plan={self.OTHER}"]:
+            title = "仅在后一规划" if url.startswith("/zh-hans/") else "Only in the later plan"
+            assert title in public.get(url).getvalue().decode(), url
+        assert "Only in the later plan" not in public.get("/tasks/T-101/").getvalue().decode()
+        assert_current(public, pages, must_change=urls)
+
+    def test_a_new_current_plan_shows_at_once_at_the_short_addresses(self, public, other):
+        before = read_all(public, ["/", "/tasks/T-101/", f"/plans/{self.OTHER}/"])
+        Plan = type(other)
+        current = Plan.objects.get(is_current=True)
+        current.is_current = False
+        current.save()
+        other.is_current = True
+        other.save()
+        assert f'<span aria-current="true" title="Plan {self.OTHER}">' in (
+            public.get("/").getvalue().decode()
+        )
+        assert_current(public, before, must_change=list(before))

@@ -19,10 +19,11 @@ from initiatives.models import (
     CooperationProject,
     FocusArea,
     Initiative,
-    InitiativeResponsibility,
     Member,
+    Plan,
+    PlanItem,
     ProgressReport,
-    ProjectResponsibility,
+    Responsibility,
     ReviewState,
     Schedule,
     Source,
@@ -32,7 +33,6 @@ from initiatives.models import (
     Target,
     TargetRevision,
     Task,
-    TaskResponsibility,
 )
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
 from tests.shared import load_demo, shared_data
@@ -184,12 +184,11 @@ MODELS = [
     Source,
     get_user_model(),
     StaffProfile,
+    Plan,
     Initiative,
     CooperationProject,
     Task,
-    InitiativeResponsibility,
-    ProjectResponsibility,
-    TaskResponsibility,
+    Responsibility,
     Target,
     TargetRevision,
     ProgressReport,
@@ -231,6 +230,31 @@ class TestDemoFixture:
         assert Source.objects.get(key=YRD).published_on.isoformat() == "2024-12-04"
         assert Source.objects.get(key=CD).date_note
         assert Source.objects.filter(is_illustrative=True).exists()
+
+    def test_the_plan_round_is_a_record_that_holds_every_item(self):
+        plan = Plan.objects.get()
+        assert Plan.objects.current() == plan
+        assert (plan.slug, plan.start_date.isoformat(), plan.end_date.isoformat()) == (
+            "yrd-2024-2026",
+            "2024-01-01",
+            "2026-12-31",
+        )
+        assert plan.name_en == (
+            "Yangtze River Delta integration: third three-year action plan (2024-2026)"
+        )
+        assert plan.name_zh == "长三角地区一体化发展三年行动计划（2024—2026年）"
+        assert (plan.short_name_en, plan.short_name_zh) == ("YRD 2024-2026", "长三角 2024—2026")
+        assert (plan.region_en, plan.region_zh) == ("Yangtze River Delta", "长三角")
+        assert set(plan.members.values_list("slug", flat=True)) == {
+            "shanghai",
+            "jiangsu",
+            "zhejiang",
+            "anhui",
+        }
+        assert set(plan.sources.values_list("key", flat=True)) == {CD, YRD}
+        assert PlanItem.objects.exclude(plan=plan).count() == 0
+        assert PlanItem.objects.count() == 193
+        plan.full_clean()
 
     def test_the_agreed_initiatives_and_their_targets(self):
         titles = dict(Initiative.objects.values_list("code", "title_en"))
@@ -358,7 +382,7 @@ class TestDemoFixture:
         railway = Target.objects.get(name_en="Railway lines added in the year")
         assert region_reports(railway, status=ReviewState.APPROVED).count() >= 3
         numeric = Target.objects.filter(
-            task__isnull=False, measure="percentage", reports__isnull=False
+            item__kind="task", measure="percentage", reports__isnull=False
         )
         lines = [
             region_reports(target, status=ReviewState.APPROVED).count() >= 2
@@ -396,6 +420,9 @@ def write_fixture(path, rows):
     return str(path)
 
 
+PLAN = ["yrd-2024-2026"]
+
+
 def good_rows():
     """Rows that load on their own, ahead of the bad row in each bad fixture."""
     return [
@@ -418,8 +445,21 @@ def good_rows():
             },
         },
         {
-            "model": "initiatives.initiative",
+            "model": "initiatives.plan",
             "fields": {
+                "slug": PLAN[0],
+                "name_en": "Yangtze River Delta integration: third three-year action plan",
+                "region_en": "Yangtze River Delta",
+                "start_date": "2024-01-01",
+                "end_date": "2026-12-31",
+                "is_current": True,
+            },
+        },
+        {
+            "model": "initiatives.planitem",
+            "fields": {
+                "plan": PLAN,
+                "kind": "initiative",
                 "code": "I-01",
                 "title_en": "Add 660 km of railway lines",
                 "focus_area": ["innovation"],
@@ -436,19 +476,19 @@ def good_rows():
 def assert_nothing_loaded():
     assert not Member.objects.exists()
     assert not FocusArea.objects.exists()
-    assert not Initiative.objects.exists()
-    assert not InitiativeResponsibility.objects.exists()
-    assert not Task.objects.exists()
+    assert not Plan.objects.exists()
+    assert not PlanItem.objects.exists()
+    assert not Responsibility.objects.exists()
 
 
 UNKNOWN_MEMBER_ROWS = [
     # A responsibility's natural key needs its member, so loading stops at the row.
     (
         {
-            "model": "initiatives.initiativeresponsibility",
-            "fields": {"initiative": ["I-01"], "member": ["atlantis"], "role": "lead"},
+            "model": "initiatives.responsibility",
+            "fields": {"item": [*PLAN, "I-01"], "member": ["atlantis"], "role": "lead"},
         },
-        "Initiative responsibility row names an unknown initiative or member",
+        "responsibility row names an unknown item or member",
     ),
     # A staff profile's member is optional, so it is looked up again at the end and named.
     (
@@ -473,12 +513,14 @@ def test_a_fixture_naming_an_unknown_member_loads_nothing(db, tmp_path, bad, mes
 
 def test_a_fixture_with_a_due_date_before_the_start_loads_nothing(db, tmp_path):
     bad = {
-        "model": "initiatives.task",
+        "model": "initiatives.planitem",
         "fields": {
+            "plan": PLAN,
+            "kind": "task",
             "code": "T-001",
+            "parent": [*PLAN, "I-01"],
             "title_en": "Lay track",
             "focus_area": ["innovation"],
-            "initiative": ["I-01"],
             "start_date": "2024-06-01",
             "due_date": "2024-03-31",
             "created_at": "2024-01-15T09:00:00+08:00",
@@ -486,7 +528,7 @@ def test_a_fixture_with_a_due_date_before_the_start_loads_nothing(db, tmp_path):
         },
     }
     path = write_fixture(tmp_path / "bad.json", [*good_rows(), bad])
-    with pytest.raises(Exception, match="(?s)Task.*due_not_before_start"):
+    with pytest.raises(Exception, match="(?s)PlanItem.*due_not_before_start"):
         call_command("loaddata", path, verbosity=0)
     assert_nothing_loaded()
 

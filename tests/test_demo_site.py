@@ -111,7 +111,7 @@ def test_every_page_type_answers_on_the_demo(client, demo):
 
 def test_unapproved_figures_never_show(client, demo):
     hidden = ProgressReport.objects.exclude(status=ReviewState.APPROVED).select_related(
-        "target__initiative", "target__project", "target__task"
+        "target__item__plan"
     )
     assert hidden.exists()
     for report in hidden.filter(value__isnull=False):

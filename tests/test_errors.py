@@ -56,6 +56,27 @@ def test_a_missing_page_is_a_friendly_404_in_both_languages(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/zh-hans/", "/tasks/", "/tasks/T-101/", "/members/shanghai/", "/updates/feed/"],
+)
+def test_without_a_plan_the_pages_are_a_friendly_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert_friendly(response, "Page not found", "找不到页面")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/tasks/", "/api/targets/", "/api/reports/"])
+def test_without_a_plan_the_api_lists_are_a_404_in_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "error" in response.json()
+    assert client.get("/api/plans/").json()["results"] == []
+
+
+@pytest.mark.django_db
 def test_an_unknown_host_is_a_friendly_400(client):
     response = client.get("/", headers={"host": "attacker.example"})
     assert response.status_code == 400
@@ -217,6 +238,14 @@ def wait_for_server(process, port):
     raise AssertionError(process.stderr.read())
 
 
+# A new database has no plan, and without one every public page is a 404.
+OPEN_A_PLAN = (
+    "from datetime import date; from initiatives.models import Plan; "
+    "Plan.objects.create(slug='yrd-2024-2026', name_en='Plan', region_en='Region', "
+    "start_date=date(2024, 1, 1), end_date=date(2026, 12, 31), is_current=True)"
+)
+
+
 def test_the_site_answers_503_while_the_database_is_lost_and_recovers_by_itself(
     scratch_database,
 ):
@@ -230,6 +259,14 @@ def test_the_site_answers_503_while_the_database_is_lost_and_recovers_by_itself(
         text=True,
     )
     assert migrate.returncode == 0, migrate.stderr
+    opened = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", OPEN_A_PLAN],
+        cwd=ROOT,
+        env=environment(DATABASE_URL=direct),
+        capture_output=True,
+        text=True,
+    )
+    assert opened.returncode == 0, opened.stderr
 
     link = CuttableLink(0, (host, port))
     server_port = free_port()

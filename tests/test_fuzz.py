@@ -48,7 +48,7 @@ def plan_item_parameters():
         "member": values(*Member.objects.values_list("slug", flat=True)),
         "schedule": values("overdue", "behind", "on_schedule", "ahead", "unknown"),
         "illustrative": values("yes", "no"),
-        "sort": values("code", "-code", "progress", "-due_date", "title"),
+        "sort": values("code", "-code", "progress", "-due_date", "title", "supports", "-supports"),
         "page": values("1", "2", "0", "-1", "last"),
         "_export": values("csv", "json", "xlsx"),
     }
@@ -149,6 +149,23 @@ def test_a_malformed_code_is_a_404(client, region, kind, code, language):
     assume(code not in existing and code not in {".", ".."})
     response = client.get(f"{language}/{kind}/{quote(code, safe='')}/")
     assert response.status_code == 404, (kind, code)
+
+
+@given(
+    slug=st.text(min_size=1, max_size=70),
+    page=st.sampled_from(["", "tasks/", "tasks/T-001/", "members/jiangsu/", "updates/feed/"]),
+    language=LANGUAGES,
+)
+def test_an_unknown_plan_is_a_404(client, region, slug, page, language):
+    assume(slug != region["task"].plan.slug)
+    response = client.get(f"{language}/plans/{quote(slug, safe='')}/{page}")
+    assert response.status_code == 404, (slug, page)
+
+
+@given(plan=values("yrd-2024-2026"))
+def test_the_api_plan_parameter(client, region, plan):
+    for path in ("/api/tasks/", "/api/targets/", "/api/reports/"):
+        get(client, path, {"plan": plan})
 
 
 def test_a_nul_character_is_refused_before_it_reaches_the_database(client, region):

@@ -31,7 +31,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from initiatives.models import Member, ProgressReport, StaffProfile, Target
+from initiatives.models import Member, Plan, ProgressReport, StaffProfile, Target
 from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
 from tests import factories
 from tests.admin_forms import change_form_data, changelist_form_data
@@ -251,9 +251,9 @@ def valid_values(region):
         "target": pks(targets),
         "source": pks(type(factories.source()).objects.all()),
         "sources": pks(type(factories.source()).objects.all()),
-        "project": [str(region.shared_project.pk)],
-        "initiative": [str(region.zhejiang_initiative.pk)],
-        "task": [str(item.pk) for item in items[:2]],
+        "parent": [str(region.shared_project.pk), str(region.zhejiang_initiative.pk)],
+        "item": [str(item.pk) for item in (*items, region.zhejiang_initiative)],
+        "plan": pks(Plan.objects.all()),
         "user": pks(get_user_model().objects.all()),
         "seen_version": version_values,
         "value": ["10", "50", "100", "-5", "0", "100.5", "1e3"],
@@ -306,6 +306,7 @@ FORMS = [
     ("office", "member", None, ""),
     ("office", "focusarea", None, ""),
     ("office", "source", None, ""),
+    ("office", "plan", None, ""),
     ("root", "staffprofile", None, ""),
     ("root", "staffprofile", "profile", ""),
     ("jiangsu", "task", "jiangsu_task", ""),

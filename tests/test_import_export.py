@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from tablib import Dataset
 
 from initiatives.models import ProgressReport, ReviewState, Status, StatusChange, TargetRevision
-from initiatives.resources import TargetResource, TaskResource
+from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
 from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_a_status_change_by_import_needs_a_reason(client, make, jiangsu):
     assert confirm(client, "task", response).status_code == 302
     task.refresh_from_db()
     assert task.status == Status.DELAYED
-    assert StatusChange.objects.get(task=task).reason == "Permits are late."
+    assert StatusChange.objects.get(item=task).reason == "Permits are late."
 
 
 def test_a_target_revision_by_import_is_kept(make):
@@ -273,6 +273,7 @@ def test_reviewers_create_tasks_by_import_with_an_xlsx_file(client, make):
         }
     ]
     make.member("anhui")
+    make.plan()  # a new task belongs to the plan the site opens on
     response = preview(client, "task", xlsx_file(rows), XLSX)
     assert "due date cannot be before the start" in row_errors(response.context["result"])[1]
 
@@ -365,3 +366,89 @@ def test_a_measure_its_reports_do_not_fit_is_a_row_error(make):
     dataset.append([target.code, "milestone", "", ""])
     result = TargetResource(user=reviewer("reviewer")).import_data(dataset, dry_run=True)
     assert "does not fit" in row_errors(result)[1]
+
+
+@pytest.fixture
+def office():
+    return reviewer()
+
+
+def import_rows(resource, rows, user):
+    dataset = Dataset(headers=list(rows[0]))
+    for row in rows:
+        dataset.append(list(row.values()))
+    return resource(user=user).import_data(
+        dataset, dry_run=False, rollback_on_validation_errors=True
+    )
+
+
+def test_a_row_names_its_plan_and_defaults_to_the_current_one(make, office):
+    current = make.task(code="T-501", title_en="Current")
+    other_plan = make.plan("yrd-2027-2029", is_current=False, start=2027)
+    other = make.task(code="T-501", plan=other_plan, title_en="Next round")
+    result = import_rows(
+        TaskResource,
+        [
+            {"code": "T-501", "title_en": "Current, renamed", "plan": ""},
+            {"code": "T-501", "title_en": "Next round, renamed", "plan": "yrd-2027-2029"},
+        ],
+        office,
+    )
+    assert not result.has_validation_errors() and not result.has_errors()
+    current.refresh_from_db()
+    other.refresh_from_db()
+    assert (current.title_en, other.title_en) == ("Current, renamed", "Next round, renamed")
+
+    row = {"code": "T-501", "title_en": "X", "plan": "nowhere"}
+    result = import_rows(TaskResource, [row], office)
+    assert "Unknown plan “nowhere”" in row_errors(result)[1]
+
+    exported = TaskResource().export()
+    assert sorted(zip(exported["code"], exported["plan"], strict=True)) == [
+        ("T-501", "yrd-2024-2026"),
+        ("T-501", "yrd-2027-2029"),
+    ]
+
+
+def test_targets_and_reports_are_found_in_the_rows_plan(make, office):
+    other_plan = make.plan("yrd-2027-2029", is_current=False, start=2027)
+    mine = make.target(make.task(code="T-502"), code="T-502.1", name_en="Current")
+    theirs = make.target(
+        make.task(code="T-502", plan=other_plan), code="T-502.1", name_en="Next round"
+    )
+    row = {"code": "T-502.1", "plan": "yrd-2027-2029", "name_en": "Renamed"}
+    result = import_rows(TargetResource, [row], office)
+    assert not result.has_validation_errors()
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.name_en, theirs.name_en) == ("Current", "Renamed")
+
+    rows = [{"uuid": "", "target": "T-502.1", "as_of": "2024-09-30", "value": "7", "member": ""}]
+    assert not import_rows(ProgressReportResource, rows, office).has_validation_errors()
+    rows[0].update(value="8", plan="yrd-2027-2029")
+    assert not import_rows(ProgressReportResource, rows, office).has_validation_errors()
+    assert dict(ProgressReport.objects.values_list("value", "target")) == {
+        7: mine.pk,
+        8: theirs.pk,
+    }
+
+
+def test_a_task_supports_a_project_or_an_initiative_named_in_its_column(make, office):
+    project, initiative = make.project(), make.initiative()
+    task = make.task(project=project)
+    row = {"code": task.code, "project": "", "initiative": initiative.code}
+    assert not import_rows(TaskResource, [row], office).has_validation_errors()
+    task.refresh_from_db()
+    assert task.parent == initiative
+
+    result = import_rows(TaskResource, [{"code": task.code, "project": project.code}], office)
+    assert "not both" in row_errors(result)[1]
+    row = {"code": task.code, "project": project.code, "initiative": initiative.code}
+    assert "not both" in row_errors(import_rows(TaskResource, [row], office))[1]
+    result = import_rows(TaskResource, [{"code": task.code, "initiative": "I-404"}], office)
+    assert "Unknown initiative “I-404”" in row_errors(result)[1]
+    task.refresh_from_db()
+    assert task.parent == initiative
+
+    exported = TaskResource().export()
+    assert (exported["project"][0], exported["initiative"][0]) == ("", initiative.code)

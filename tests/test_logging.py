@@ -71,31 +71,40 @@ def test_a_refusal_is_logged_with_the_user_and_path(client, audit):
     )
 
 
-def test_approvals_and_returns_are_logged_with_the_reviewer(client, audit, make):
+def test_approvals_and_returns_are_logged_with_the_reviewer(
+    client, audit, make, django_capture_on_commit_callbacks
+):
     target = make.target(make.task(lead="jiangsu"))
     approved = make.report(target, value=10, status=ReviewState.SUBMITTED, source=make.source())
     returned = make.report(target, value=20, status=ReviewState.SUBMITTED)
     client.force_login(reviewer("office"))
     queue = url("submittedreport", "changelist")
-    client.post(queue, {"action": "approve_reports", "_selected_action": [approved.pk], "index": 0})
-    client.post(
-        queue,
-        {
-            "action": "return_reports",
-            "_selected_action": [returned.pk],
-            "reason": "Cite the bulletin.",
-            "apply": "yes",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            queue, {"action": "approve_reports", "_selected_action": [approved.pk], "index": 0}
+        )
+        client.post(
+            queue,
+            {
+                "action": "return_reports",
+                "_selected_action": [returned.pk],
+                "reason": "Cite the bulletin.",
+                "apply": "yes",
+            },
+        )
     approved.refresh_from_db()
     returned.refresh_from_db()
     assert (approved.status, returned.status) == (ReviewState.APPROVED, ReviewState.RETURNED)
-    events = audit()
-    assert [(e["event"], e["user"], e["count"]) for e in events] == [
-        ("reports_approved", "office", 1),
-        ("reports_returned", "office", 1),
-    ]
-    assert events[1]["reason"] == "Cite the bulletin."
+    # Each action's summary, and each report's step (written as its transaction commits).
+    events = {e["event"]: e for e in audit()}
+    assert {name: (e["user"], e.get("count", e.get("report"))) for name, e in events.items()} == {
+        "reports_approved": ("office", 1),
+        "report_approved": ("office", str(approved.uuid)),
+        "reports_returned": ("office", 1),
+        "report_returned": ("office", str(returned.uuid)),
+    }
+    assert events["report_returned"]["reason"] == "Cite the bulletin."
+    assert events["reports_returned"]["reason"] == "Cite the bulletin."
 
 
 def test_an_import_is_logged_with_its_totals(client, audit, make):
@@ -109,6 +118,24 @@ def test_an_import_is_logged_with_its_totals(client, audit, make):
     assert event["refused"] is False
     assert event["totals"]["update"] == 1
     assert event["user"] == "jiangsu"
+
+
+def test_an_import_preview_logs_nothing_and_the_confirmed_import_its_changes(
+    client, audit, make, django_capture_on_commit_callbacks
+):
+    task = make.task(lead="jiangsu")
+    client.force_login(editor("jiangsu"))
+    row = {"code": task.code, "status": "delayed", "status_reason": "Permits are late."}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = preview(client, "task", csv_file([row]))
+    assert audit() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm(client, "task", response).status_code == 302
+    # The import's totals, then the status change, written as the import's transaction commits.
+    assert [(e["event"], e["user"]) for e in audit()] == [
+        ("import", "jiangsu"),
+        ("status_changed", "jiangsu"),
+    ]
 
 
 def test_every_line_is_one_json_object():

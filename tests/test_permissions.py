@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -130,7 +131,7 @@ def test_a_post_to_another_members_object_changes_nothing(client, region, users,
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_autocomplete_offers_only_the_scope(client, region, users, who):
+def test_autocomplete_offers_only_the_scope(client, rf, region, users, who):
     client.force_login(users[who])
     response = client.get(
         reverse("admin:autocomplete"),
@@ -142,11 +143,23 @@ def test_autocomplete_offers_only_the_scope(client, region, users, who):
 
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "initiatives", "model_name": "task", "field_name": "project"},
+        {"app_label": "initiatives", "model_name": "target", "field_name": "item"},
     )
     assert response.status_code == 200
     offered = {int(result["id"]) for result in response.json()["results"]}
-    assert offered == visible(region, "cooperationproject", who)
+    kinds = ("initiative", "cooperationproject", "task")
+    assert offered == set().union(*(visible(region, kind, who) for kind in kinds))
+
+    # What a task supports is a choice among the initiatives and projects in the scope.
+    request = rf.get(url("task", "add"))
+    request.user = users[who]
+    field = admin.site.get_model_admin(Task).formfield_for_foreignkey(
+        Task._meta.get_field("parent"), request
+    )
+    offered = set(field.queryset.values_list("pk", flat=True))
+    assert offered == visible(region, "initiative", who) | visible(
+        region, "cooperationproject", who
+    )
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -220,14 +233,29 @@ def test_the_reviewer_sees_the_review_queue(client, region, users):
 
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize(
-    "model", ["member", "focusarea", "source", "statuschange", "targetrevision"]
+    "model", ["member", "focusarea", "source", "plan", "statuschange", "targetrevision"]
 )
 def test_reference_lists_and_logs_are_readable(client, region, users, who, model):
     client.force_login(users[who])
     assert client.get(url(model, "changelist")).status_code == 200
     assert client.get(url(model, "add")).status_code == (
-        200 if who == "office" and model in ("member", "focusarea", "source") else 403
+        200 if who == "office" and model in ("member", "focusarea", "source", "plan") else 403
     )
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_an_item_of_any_kind_opens_in_the_admin_of_its_kind(client, region, users, who):
+    client.force_login(users[who])
+    for model in ("initiative", "cooperationproject", "task"):
+        for obj, _members in owners(region)[model]:
+            response = client.get(url("planitem", "change", obj.pk), {"_popup": "1"})
+            if obj.pk in visible(region, model, who):
+                assert response.status_code == 302
+                assert response["Location"] == f"{url(model, 'change', obj.pk)}?_popup=1"
+            else:
+                assert response.status_code == 404
+    index = client.get(reverse("admin:index")).content.decode()
+    assert url("planitem", "changelist") not in index
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -278,7 +306,7 @@ def test_import_pages_open_for_those_who_may_change(client, region, users, who):
 @pytest.mark.parametrize("who", USERS)
 def test_logs_and_the_queue_have_a_history_page(client, region, users, who, make):
     change = StatusChange.objects.create(
-        task=region.zhejiang_task, old_status="", new_status=Status.ON_TRACK, reason="Started."
+        item=region.zhejiang_task, old_status="", new_status=Status.ON_TRACK, reason="Started."
     )
     client.force_login(users[who])
     expected = 200 if who in ("zhejiang", "office") else 404

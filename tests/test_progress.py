@@ -236,7 +236,7 @@ def add_items(model, count, make):
         item = builder[model](lead="jiangsu", co=["anhui"])
         make.report(make.target(item), value=10)
         if model is not Task:
-            make.report(make.target(make.task(**{model.ITEM_KEY: item})), value=20)
+            make.report(make.target(make.task(parent=item)), value=20)
 
 
 def queries_for_listing(model, expected_rows):
@@ -289,10 +289,10 @@ class TestCompiledFigures:
         ]
         assert expected and [task.code for task in outer] == sorted(expected)
         projects = CooperationProject.objects.filter(
-            tasks__in=Task.objects.with_progress(TODAY).filter(progress__gte=50)
+            children__in=Task.objects.with_progress(TODAY).filter(progress__gte=50)
         ).distinct()
         built = CooperationProject.objects.filter(
-            tasks__in=Task.objects.built_progress(TODAY).filter(progress__gte=50)
+            children__in=Task.objects.built_progress(TODAY).filter(progress__gte=50)
         ).distinct()
         assert set(projects) == set(built)
 

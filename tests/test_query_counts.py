@@ -56,6 +56,14 @@ PUBLIC = [
     "/api/tasks/?member=anhui&schedule=behind",
     "/api/targets/",
     "/api/reports/",
+    # The same pages under the plan's own address, and the API's plans.
+    "/plans/yrd-2024-2026/",
+    "/plans/yrd-2024-2026/tasks/?sort=-progress",
+    "/plans/yrd-2024-2026/tasks/T-101/",
+    "/zh-hans/plans/yrd-2024-2026/members/anhui/",
+    "/plans/yrd-2024-2026/updates/feed/",
+    "/api/plans/",
+    "/api/tasks/?plan=yrd-2024-2026",
 ]
 CHANGELISTS = [
     "initiative",

@@ -15,6 +15,7 @@ def plan(make):
         make.member(slug)
     for number in range(1, 6):
         make.area(number)
+    make.plan()
 
 
 def synthetic_counts():

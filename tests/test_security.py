@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import resolve
 
+from tests import factories
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +95,11 @@ def each_kind_of_page(urls, per_kind=2):
 @PRODUCTION
 def test_every_public_url_is_served_with_the_security_headers(client):
     call_command("loaddata", "demo", verbosity=0)
+    factories.plan("other-2027-2029", start=2027)  # the pages of a second plan, under /plans/
     urls = public_urls(client)
     assert len(urls) > 50  # the demo data's items and members, in two languages
     assert "/zh-hans/initiatives/I-02/" in urls
+    assert "/zh-hans/plans/other-2027-2029/members/anhui/" in urls
     pages = each_kind_of_page(urls)
     assert len({view_name(urlsplit(url).path) for url in pages}) >= 10
     for url in pages:

@@ -4,15 +4,17 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
 from initiatives import tables
-from initiatives.models import CooperationProject, Initiative, Task
+from initiatives.models import CooperationProject, Initiative, PlanItem, Target, Task
 from initiatives.tables import SafeTableExport, TaskTable
 from tests.site_data import UNAPPROVED, build_site
 
@@ -443,3 +445,170 @@ def test_a_section_table_shows_one_page_and_clamps_the_page_number(client, make,
         client.get("/members/jiangsu/", {"t-page": "x"}).context["sections"][2]["table"].page.number
         == 1
     )
+
+
+OTHER = "other-2027-2029"
+CURRENT = "yrd-2024-2026"
+
+
+@pytest.fixture
+def two_plans(site, make):
+    """The small plan in the current plan and again, under the same codes, in another plan
+    whose titles begin "Later" and whose piles target has a figure of its own."""
+    other = make.plan(OTHER, start=2027)
+    build_site(plan=other)
+    for item in PlanItem.objects.filter(plan=other):
+        item.title_en = f"Later {item.title_en}"
+        item.save()
+    piles = Target.objects.get(item__plan=other, code="I-02.1")
+    make.report(piles, 777777, as_of=date(2025, 3, 31))
+    return other
+
+
+def hrefs(html):
+    return re.findall(r'href="([^"#]*)', html)
+
+
+def item_links(html):
+    """The codes and plans of the items a page's tables link to: (plan slug or None, code)."""
+    return re.findall(
+        r'<td class="code"[^>]*><a href="(?:/zh-hans)?(?:/plans/([a-z0-9-]+))?/[a-z]+/'
+        r'([A-Z]-[0-9]+)/">',
+        html,
+    )
+
+
+class TestTwoPlans:
+    def test_the_same_code_is_a_different_item_in_each_plan(self, client, two_plans):
+        current = text_of(client.get("/initiatives/I-02/"))
+        assert "Public EV charging piles" in current and "Later Public" not in current
+        assert "590,000 piles" in current and "777,777" not in current
+        other = text_of(client.get(f"/plans/{OTHER}/initiatives/I-02/"))
+        assert "Later Public EV charging piles" in other
+        assert "777,777 piles" in other and "as of 2025-03-31" in other
+        chinese = text_of(client.get(f"/zh-hans/plans/{OTHER}/initiatives/I-02/"))
+        assert '<html lang="zh-Hans">' in chinese and "777,777 个" in chinese
+        by_slug = text_of(client.get(f"/plans/{CURRENT}/initiatives/I-02/"))
+        assert "590,000 piles" in by_slug and "777,777" not in by_slug
+
+    @pytest.mark.parametrize(
+        "path", ["", "initiatives/", "tasks/T-101/", "members/jiangsu/", "updates/feed/"]
+    )
+    def test_an_unknown_plan_is_404(self, client, two_plans, path):
+        assert client.get(f"/plans/nowhere/{path}").status_code == 404
+        assert client.get(f"/zh-hans/plans/nowhere/{path}").status_code == 404
+
+    @pytest.mark.parametrize(
+        "path", ["initiatives/", "projects/", "tasks/", "members/jiangsu/", "areas/area-2/"]
+    )
+    def test_lists_show_only_the_plans_items_and_link_within_it(self, client, two_plans, path):
+        for prefix, slug in (("", None), (f"/plans/{OTHER}", OTHER)):
+            links = item_links(text_of(client.get(f"{prefix}/{path}")))
+            assert links, path
+            assert {plan for plan, _code in links} == {slug or ""}, (prefix, path)
+
+    def test_a_task_list_of_each_plan(self, client, two_plans):
+        other = client.get(f"/plans/{OTHER}/tasks/", {"status": "delayed"})
+        assert item_links(text_of(other)) == [(OTHER, "T-102")]
+        html = text_of(client.get(f"/plans/{OTHER}/tasks/T-101/"))
+        assert f'href="/plans/{OTHER}/initiatives/I-02/"' in html  # the parent, of its plan
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "",
+            "initiatives/",
+            "initiatives/I-02/",
+            "projects/P-07/",
+            "tasks/?status=delayed",
+            "tasks/T-101/",
+            "tasks/T-102/",
+            "members/anhui/",
+            "areas/area-2/",
+            "sources/",
+            "updates/",
+        ],
+    )
+    def test_every_link_of_a_plans_page_stays_in_it(self, client, two_plans, path):
+        html = text_of(client.get(f"/plans/{OTHER}/{path}"))
+        outside = set()
+        for href in hrefs(html):
+            if not href.startswith("/") or href.startswith(("/api/", "/admin/", "/static/")):
+                continue
+            path_only = href.split("?")[0]
+            if path_only == "/sitemap.xml":
+                continue
+            match = resolve(path_only.removeprefix("/zh-hans"))
+            if match.namespace != "plans" or match.kwargs["plan"] != OTHER:
+                outside.add(href)
+        assert outside == {"/"}, outside  # the switcher's link to the current plan
+
+    def test_the_switcher_and_the_title_name_the_plan_viewed(self, client, two_plans):
+        html = text_of(client.get(f"/plans/{OTHER}/tasks/"))
+        assert f'<span aria-current="true" title="Plan {OTHER}">{OTHER.upper()}</span>' in html
+        assert f'<a href="/" title="Plan {CURRENT}">{CURRENT.upper()}</a>' in html
+        assert f"· {OTHER.upper()} ·" in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        html = text_of(client.get("/zh-hans/"))
+        assert f'<a href="/zh-hans/plans/{OTHER}/" title="规划 {OTHER}">' in html
+        assert f"规划 {CURRENT}：" in html or f"规划 {CURRENT}:" in html  # the lead names it
+
+    def test_the_dashboard_summarises_one_plan(self, client, make, two_plans):
+        make.task(plan=two_plans, status="delayed", lead="jiangsu")
+        for url, tasks, updates in (("/", 2, 6), (f"/plans/{OTHER}/", 3, 7)):
+            context = client.get(url).context
+            assert [entry["count"] for entry in context["lists"]] == [1, 1, tasks], url
+            assert len(context["updates"]) == updates, url
+            assert {row.target.item.plan.slug for row in context["updates"]} == {
+                OTHER if url != "/" else CURRENT
+            }
+            led = {row["member"].slug: row["count"] for row in context["by_member"]}
+            assert led["jiangsu"] == (1 if url == "/" else 2), url
+
+    def test_member_and_area_pages_of_each_plan(self, client, make, two_plans):
+        make.task(plan=two_plans, lead="anhui", focus_area=make.area(2))
+        for prefix, tasks in (("", 1), (f"/plans/{OTHER}", 2)):
+            member = client.get(f"{prefix}/members/anhui/").context
+            assert [s["count"] for s in member["sections"]] == [1, 0, tasks], prefix
+            assert member["sections"][2]["url"] == f"{prefix}/tasks/?member=anhui"
+            area = client.get(f"{prefix}/areas/area-2/").context
+            assert [s["count"] for s in area["sections"]] == [1, 0, tasks], prefix
+
+    def test_exports_name_the_plan_in_every_row(self, client, two_plans):
+        for prefix, slug, reports in (("", CURRENT, 6), (f"/plans/{OTHER}", OTHER, 7)):
+            content = client.get(f"{prefix}/tasks/", {"_export": "csv"}).getvalue().decode()
+            rows = list(csv.DictReader(io.StringIO(content)))
+            assert [row["Code"] for row in rows] == ["T-101", "T-102"]
+            assert {row["Plan"] for row in rows} == {slug}
+            assert all(row["Title"].startswith("Later") for row in rows) == (slug == OTHER)
+            updates = json.loads(client.get(f"{prefix}/updates/", {"_export": "json"}).getvalue())
+            assert len(updates) == reports and {row["Plan"] for row in updates} == {slug}
+            assert any(row["Reported"] == "777,777 piles" for row in updates) == (slug == OTHER)
+
+    def test_the_feed_and_the_sources_of_each_plan(self, client, two_plans):
+        current = text_of(client.get("/updates/feed/"))
+        other = text_of(client.get(f"/plans/{OTHER}/updates/feed/"))
+        assert current.count("<entry>") == 6 and "777,777" not in current
+        assert other.count("<entry>") == 7 and "777,777 piles" in other
+        assert f'href="http://testserver/plans/{OTHER}/initiatives/I-02/#target-I-02.1"' in other
+        assert f"· {OTHER.upper()}</title>" in other
+        sources = text_of(client.get(f"/plans/{OTHER}/sources/"))
+        assert "777,777 piles" in sources and "Later Public EV" in sources
+        assert "777,777" not in text_of(client.get("/sources/"))
+
+    def test_the_sitemap_lists_every_plans_pages(self, client, two_plans):
+        xml = text_of(client.get("/sitemap.xml"))
+        for path in ("", "tasks/", "initiatives/I-02/", "members/jiangsu/", "areas/area-2/"):
+            assert f"<loc>http://testserver/plans/{OTHER}/{path}</loc>" in xml
+            assert f'href="http://testserver/zh-hans/plans/{OTHER}/{path}"' in xml
+            assert f"<loc>http://testserver/{path}</loc>" in xml
+        assert f"/plans/{CURRENT}/" not in xml  # the current plan's pages once, short
+
+    def test_the_language_switch_keeps_the_plan(self, client, two_plans):
+        html = text_of(client.get(f"/plans/{OTHER}/tasks/?status=delayed"))
+        assert f'href="/zh-hans/plans/{OTHER}/tasks/?status=delayed"' in html
+
+    def test_a_plans_pages_cost_what_the_current_plans_cost(self, client, two_plans):
+        for path in ("", "tasks/", "initiatives/I-02/", "members/anhui/", "updates/feed/"):
+            assert count_queries(client, f"/plans/{OTHER}/{path}") == count_queries(
+                client, f"/{path}"
+            ), path

@@ -1,21 +1,23 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 
-from initiatives.sitemaps import SITEMAPS
+from initiatives.sitemaps import sitemap_view
 
 urlpatterns = [
     path("admin/two-factor/", include("initiatives.admin.two_factor")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
 ]
+# The plan the site opens on has the short addresses; every plan, that one included, has its
+# pages under /plans/<slug>/ too (instance namespace "plans", Plan.reverse).
 urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
+    path("plans/<slug:plan>/", include("initiatives.urls", namespace="plans")),
     prefix_default_language=False,
 )
 

@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Member, Schedule
-from ..permissions import ITEM_MODELS
+from ..models import Member, PlanItem, Schedule
 
 
 class ResponsibleMemberFilter(admin.SimpleListFilter):
@@ -11,7 +9,7 @@ class ResponsibleMemberFilter(admin.SimpleListFilter):
 
     title = _("responsible member")
     parameter_name = "responsible"
-    item_prefix = None  # None: the rows are items; "" or "target__": the path to the item keys
+    item_path = "pk"  # from the listed rows to the item's key
 
     def lookups(self, request, model_admin):
         return [(member.slug, member.name) for member in Member.objects.all()]
@@ -22,22 +20,16 @@ class ResponsibleMemberFilter(admin.SimpleListFilter):
         member = Member.objects.filter(slug=self.value()).first()
         if member is None:
             return queryset.none()
-        if self.item_prefix is None:
-            return queryset.filter(pk__in=queryset.model.objects.for_member(member).values("pk"))
-        condition = None
-        for model in ITEM_MODELS:
-            pks = model.objects.for_member(member).values("pk")
-            part = Q(**{f"{self.item_prefix}{model.ITEM_KEY}__in": pks})
-            condition = part if condition is None else condition | part
-        return queryset.filter(condition)
+        items = PlanItem.objects.for_member(member).values("pk")
+        return queryset.filter(**{f"{self.item_path}__in": items})
 
 
 class TargetMemberFilter(ResponsibleMemberFilter):
-    item_prefix = ""
+    item_path = "item"
 
 
 class ReportMemberFilter(ResponsibleMemberFilter):
-    item_prefix = "target__"
+    item_path = "target__item"
 
 
 class ScheduleFilter(admin.SimpleListFilter):

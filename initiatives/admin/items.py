@@ -1,27 +1,39 @@
-"""Initiatives, cooperation projects and key tasks: lists, status changes, targets inline."""
+"""Plans; initiatives, cooperation projects and key tasks: lists, status changes, targets
+inline."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import permissions
-from ..forms import PlanItemForm, StatusChangeForm, TargetForm, VersionedForm, record_status_change
+from ..forms import PlanItemForm, StatusChangeForm, TargetForm, VersionedForm
 from ..models import (
+    ITEM_MODELS,
     CooperationProject,
     Initiative,
-    InitiativeResponsibility,
+    ItemKind,
+    Plan,
+    PlanItem,
     ProgressReport,
-    ProjectResponsibility,
+    Responsibility,
     Schedule,
     Target,
     Task,
-    TaskResponsibility,
 )
 from ..resources import TaskResource
-from .base import ImportExportTrackerAdmin, ScopedMixin, TrackerAdmin, without_form_only
+from .base import (
+    ImportExportTrackerAdmin,
+    ModelChoiceField,
+    ScopedAdmin,
+    ScopedMixin,
+    TrackerAdmin,
+    without_form_only,
+)
 from .filters import ResponsibleMemberFilter, ScheduleFilter
 
 
@@ -29,21 +41,31 @@ def format_progress(value):
     return "—" if value is None else f"{value:.0f}%"
 
 
+@admin.register(Plan)
+class PlanAdmin(TrackerAdmin):
+    """The plan rounds: the office keeps them, member editors see them (migration 0012)."""
+
+    list_display = ("slug", "plan_name", "period", "is_current")
+    list_display_links = ("slug", "plan_name")
+    search_fields = ("slug", "name_en", "name_zh")
+    autocomplete_fields = ("members", "sources")
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def plan_name(self, plan):
+        return plan.name
+
+    @admin.display(description=_("period"), ordering="start_date")
+    def period(self, plan):
+        return f"{plan.start_date} – {plan.end_date}"
+
+
 class ResponsibilityInline(ScopedMixin, admin.TabularInline):
+    """The members responsible for the item: the office keeps them, member editors see them
+    (migration 0012)."""
+
+    model = Responsibility
     fields = ("member", "role")
     extra = 0
-
-
-class InitiativeResponsibilityInline(ResponsibilityInline):
-    model = InitiativeResponsibility
-
-
-class ProjectResponsibilityInline(ResponsibilityInline):
-    model = ProjectResponsibility
-
-
-class TaskResponsibilityInline(ResponsibilityInline):
-    model = TaskResponsibility
 
 
 class TargetInline(ScopedMixin, admin.TabularInline):
@@ -121,6 +143,7 @@ class PlanItemAdmin(TrackerAdmin):
     list_display_links = ("code", "item_title")
     list_editable = ("due_date",)
     list_filter = (
+        "plan",
         "focus_area",
         ResponsibleMemberFilter,
         "status",
@@ -140,8 +163,9 @@ class PlanItemAdmin(TrackerAdmin):
         "updated_at",
     )
     RECENT_REPORTS = 10
-    editor_readonly_fields = ("code", "focus_area", "is_illustrative", "sources")
-    main_fields = ("code", "title_en", "title_zh", "focus_area")
+    editor_readonly_fields = ("plan", "code", "focus_area", "is_illustrative", "sources")
+    main_fields = ("plan", "code", "title_en", "title_zh", "focus_area")
+    inlines = (ResponsibilityInline, TargetInline)
 
     def build_fieldsets(self, request, obj=None):
         # What staff change most (status, dates) first; the descriptions after.
@@ -184,6 +208,14 @@ class PlanItemAdmin(TrackerAdmin):
             fields += self.editor_readonly_fields
         return fields
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "plan" not in initial:
+            current = Plan.objects.current()
+            if current is not None:
+                initial["plan"] = current.pk
+        return initial
+
     @admin.display(description=_("title"), ordering="title_en")
     def item_title(self, item):
         return item.title
@@ -215,7 +247,7 @@ class PlanItemAdmin(TrackerAdmin):
         if item.pk is None:
             return "—"
         reports = (
-            ProgressReport.objects.filter(**{f"target__{item.ITEM_KEY}": item})
+            ProgressReport.objects.filter(target__item=item)
             .select_related("target", "member")
             .order_by("-as_of", "-pk")[: self.RECENT_REPORTS]
         )
@@ -239,23 +271,18 @@ class PlanItemAdmin(TrackerAdmin):
         return format_html("<table>{}</table>", rows)
 
     def save_model(self, request, obj, form, change):
-        # The list edits only due dates; the change form may change the status.
-        status_form = isinstance(form, PlanItemForm)
-        if status_form and change and "status" in form.changed_data:
-            obj._change_reason = form.cleaned_data["status_reason"].strip()
-        super().save_model(request, obj, form, change)
-        if status_form and change:
-            form.save_status_change(request.user)
+        # The list edits only due dates; the change form may change the status, which
+        # change_status() saves with the form's other edits and records.
+        if isinstance(form, PlanItemForm) and form.status_changed():
+            obj.change_status(obj.status, form.reason(), request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        target_forms = [f for f in formset.forms if isinstance(f, TargetForm)]
-        for target_form in target_forms:
-            if target_form.is_revision():
-                target_form.instance._change_reason = target_form.reason()
+        for target_form in formset.forms:
+            if isinstance(target_form, TargetForm):
+                target_form.revised_by = request.user
         super().save_formset(request, form, formset, change)
-        for target_form in target_forms:
-            if target_form not in formset.deleted_forms:
-                target_form.save_revision(request.user)
 
     @admin.action(description=_("Change the status of the selected items"), permissions=["change"])
     def change_status(self, request, queryset):
@@ -270,11 +297,7 @@ class PlanItemAdmin(TrackerAdmin):
                 for item in queryset:
                     if item.status == new_status:
                         continue
-                    old_status = item.status
-                    item.status = new_status
-                    item._change_reason = reason
-                    item.save()
-                    record_status_change(item, old_status, reason, request.user)
+                    item.change_status(new_status, reason, request.user)
                     changed += 1
             self.message_user(
                 request,
@@ -299,25 +322,82 @@ class PlanItemAdmin(TrackerAdmin):
 
 @admin.register(Initiative)
 class InitiativeAdmin(PlanItemAdmin):
-    inlines = (InitiativeResponsibilityInline, TargetInline)
+    pass
 
 
 @admin.register(CooperationProject)
 class CooperationProjectAdmin(PlanItemAdmin):
-    inlines = (ProjectResponsibilityInline, TargetInline)
+    pass
+
+
+class SupportedItemField(ModelChoiceField):
+    """The initiative or project a task supports, named with its list and plan."""
+
+    def label_from_instance(self, item):
+        return _("%(item)s (%(kind)s, %(plan)s)") % {
+            "item": item,
+            "kind": item.get_kind_display(),
+            "plan": item.plan.short_name,
+        }
 
 
 @admin.register(Task)
 class TaskAdmin(PlanItemAdmin, ImportExportTrackerAdmin):
-    inlines = (TaskResponsibilityInline, TargetInline)
     resource_classes = (TaskResource,)
-    main_fields = (*PlanItemAdmin.main_fields, "project", "initiative")
-    editor_readonly_fields = (*PlanItemAdmin.editor_readonly_fields, "project", "initiative")
-    autocomplete_fields = ("sources", "project", "initiative")
+    main_fields = (*PlanItemAdmin.main_fields, "parent")
+    editor_readonly_fields = (*PlanItemAdmin.editor_readonly_fields, "parent")
 
     def get_list_display(self, request):
-        return (*super().get_list_display(request)[:4], "parent", *self.list_display[4:])
+        return (*super().get_list_display(request)[:4], "supports", *self.list_display[4:])
 
     @admin.display(description=_("supports"))
-    def parent(self, task):
+    def supports(self, task):
         return task.parent.code if task.parent else "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            supported = PlanItem.objects.exclude(kind=ItemKind.TASK).select_related("plan")
+            kwargs["queryset"] = permissions.scope(
+                request.user, supported.order_by("plan", "kind", "code")
+            )
+            kwargs["form_class"] = SupportedItemField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(PlanItem)
+class PlanItemLookupAdmin(ScopedAdmin):
+    """Items of every kind, for the autocomplete of a target's item; not on the index. An
+    item opens in the admin of its kind."""
+
+    search_fields = ("code", "title_en", "title_zh")
+    ordering = ("code",)
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        kinds = ITEM_MODELS if obj is None else [type(obj)]
+        return any(
+            self.admin_site.get_model_admin(kind).has_view_permission(request, obj)
+            for kind in kinds
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._check_object(request, object_id)
+        item = PlanItem.objects.get(pk=unquote(object_id))
+        url = reverse(
+            f"admin:{item._meta.app_label}_{item._meta.model_name}_change",
+            args=[item.pk],
+            current_app=self.admin_site.name,
+        )
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)

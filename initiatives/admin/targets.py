@@ -27,8 +27,6 @@ from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin
 from .filters import ReportMemberFilter, TargetMemberFilter
 from .items import format_progress
 
-ITEM_RELATED = ("initiative", "project", "task")
-
 
 def url_for(model_name, view, *args):
     return reverse(f"admin:initiatives_{model_name}_{view}", args=args)
@@ -73,13 +71,13 @@ class TargetAdmin(ImportExportTrackerAdmin):
     )
     list_filter = ("measure", "direction", TargetMemberFilter, "is_headline", "is_illustrative")
     search_fields = ("code", "name_en", "name_zh")
-    list_select_related = (*ITEM_RELATED, "source")
+    list_select_related = ("item", "source")
     ordering = ("code",)
-    autocomplete_fields = ("source", *ITEM_RELATED)
+    autocomplete_fields = ("source", "item")
     inlines = (ReportInline,)
     readonly_fields = ("latest", "progress_display", "report_link", "updated_at")
     fieldsets = (
-        (None, {"fields": ("code", *ITEM_RELATED, "name_en", "name_zh", "unit_en", "unit_zh")}),
+        (None, {"fields": ("code", "item", "name_en", "name_zh", "unit_en", "unit_zh")}),
         (
             _("Measure"),
             {
@@ -117,7 +115,7 @@ class TargetAdmin(ImportExportTrackerAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not permissions.sees_everything(request.user):
-            fields += ["code", *ITEM_RELATED, "is_headline", "is_illustrative"]
+            fields += ["code", "item", "is_headline", "is_illustrative"]
         return fields
 
     @admin.display(description=_("name"), ordering="name_en")
@@ -126,7 +124,7 @@ class TargetAdmin(ImportExportTrackerAdmin):
 
     @admin.display(description=_("item"))
     def item_code(self, target):
-        return target.item.code if target.item else "—"
+        return target.item.code
 
     @admin.display(description=_("latest approved value"), ordering="latest_as_of")
     def latest(self, target):
@@ -147,9 +145,14 @@ class TargetAdmin(ImportExportTrackerAdmin):
 
     def save_model(self, request, obj, form, change):
         if form.is_revision():
-            obj._change_reason = form.reason()
-        super().save_model(request, obj, form, change)
-        form.save_revision(request.user)
+            obj.revise(
+                target_value=obj.target_value,
+                target_date=obj.target_date,
+                reason=form.reason(),
+                by=request.user,
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class ReviewActionsMixin:
@@ -158,8 +161,9 @@ class ReviewActionsMixin:
     def has_review_permission(self, request):
         return permissions.can_review(request.user)
 
-    def _apply(self, request, queryset, allowed_states, change):
-        """Apply `change` to each selected report in one of `allowed_states`; all or nothing."""
+    def _apply(self, request, queryset, allowed_states, step):
+        """Take `step` (a report method) for each selected report in one of `allowed_states`;
+        all or nothing."""
         try:
             with transaction.atomic():
                 if self.refuse_stale(request, queryset):
@@ -167,9 +171,7 @@ class ReviewActionsMixin:
                 reports = [report for report in queryset if report.status in allowed_states]
                 skipped = len(queryset) - len(reports)
                 for report in reports:
-                    change(report)
-                    report.full_clean()
-                    report.save()
+                    step(report)
         except ValidationError as error:
             self.message_user(
                 request,
@@ -194,13 +196,7 @@ class ReviewActionsMixin:
     @admin.action(description=_("Submit the selected reports for review"), permissions=["change"])
     def submit_reports(self, request, queryset):
         def submit(report):
-            if not (report.source_id or report.evidence_url):
-                raise ValidationError(
-                    _("Cite a source or link to the evidence before submitting the report.")
-                )
-            report.status = ReviewState.SUBMITTED
-            report.submitted_at = timezone.now()
-            report._change_reason = _("Submitted for review")
+            report.submit(request.user)
 
         done = self._apply(request, queryset, permissions.EDITABLE_REPORT_STATES, submit)
         if done:
@@ -213,13 +209,9 @@ class ReviewActionsMixin:
 
     @admin.action(description=_("Approve the selected reports"), permissions=["review"])
     def approve_reports(self, request, queryset):
-        now = timezone.now()
 
         def approve(report):
-            report.status = ReviewState.APPROVED
-            report.reviewed_by = request.user
-            report.reviewed_at = now
-            report._change_reason = _("Approved")
+            report.approve(request.user)
 
         done = self._apply(request, queryset, (ReviewState.SUBMITTED,), approve)
         audit.log("reports_approved", request, count=done)
@@ -246,14 +238,9 @@ class ReviewActionsMixin:
                 _("The reporting member sees the reason and can correct and resubmit."),
             )
         reason = form.cleaned_data["reason"]
-        now = timezone.now()
 
         def send_back(report):
-            report.status = ReviewState.RETURNED
-            report.review_reason = reason
-            report.reviewed_by = request.user
-            report.reviewed_at = now
-            report._change_reason = reason
+            report.send_back(request.user, reason)
 
         done = self._apply(request, queryset, (ReviewState.SUBMITTED,), send_back)
         audit.log("reports_returned", request, count=done, reason=reason)
@@ -268,15 +255,7 @@ class ReviewActionsMixin:
 
 
 class ReportColumnsMixin:
-    list_select_related = (
-        "target",
-        "target__initiative",
-        "target__project",
-        "target__task",
-        "member",
-        "source",
-        "reported_by",
-    )
+    list_select_related = ("target__item", "member", "source", "reported_by")
 
     @admin.display(description=_("target"), ordering="target__code")
     def target_code(self, report):
@@ -284,8 +263,7 @@ class ReportColumnsMixin:
 
     @admin.display(description=_("item"))
     def item_code(self, report):
-        item = report.target.item
-        return item.code if item else "—"
+        return report.target.item.code
 
     @admin.display(description=_("value"), ordering="value")
     def figure(self, report):
@@ -390,6 +368,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
         form.apply_workflow(request.user)
         super().save_model(request, obj, form, change)
         form.save_siblings(request.user)
+        form.submit_if_asked(request.user)
 
 
 @admin.register(SubmittedReport)
@@ -452,8 +431,8 @@ class LogAdmin(ScopedAdmin):
 class StatusChangeAdmin(LogAdmin):
     list_display = ("__str__", "old_status", "new_status", "reason", "changed_by", "changed_at")
     list_filter = ("new_status", "is_illustrative")
-    list_select_related = (*ITEM_RELATED, "changed_by")
-    search_fields = ("initiative__code", "project__code", "task__code", "reason")
+    list_select_related = ("item", "changed_by")
+    search_fields = ("item__code", "reason")
     date_hierarchy = "changed_at"
 
 

@@ -23,13 +23,17 @@ from .reference import (
     MEMBER_SLUGS,
     MEMBERS,
     OFFICE,
+    PLAN,
+    PLAN_SLUG,
     SOURCES,
 )
 from .tasks import BY_AREA, BY_PARENT
 
 CHINA = timezone(timedelta(hours=8))
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.yrd-tracker.invalid")
-PLAN_END = date(2026, 12, 31)
+PLAN_END = date.fromisoformat(PLAN["end_date"])
+# Initiatives and projects load before the tasks that support them.
+KINDS = ("initiative", "project", "task")
 
 # How many free tasks get each profile; "on_schedule" takes the rest.
 PROFILE_COUNTS = {
@@ -251,14 +255,11 @@ class Builder:
             "initiatives.member",
             "initiatives.focusarea",
             "initiatives.source",
+            "initiatives.plan",
             "auth.user",
             "initiatives.staffprofile",
-            "initiatives.initiative",
-            "initiatives.cooperationproject",
-            "initiatives.task",
-            "initiatives.initiativeresponsibility",
-            "initiatives.projectresponsibility",
-            "initiatives.taskresponsibility",
+            "initiatives.planitem",
+            "initiatives.responsibility",
             "initiatives.target",
             "initiatives.targetrevision",
             "initiatives.progressreport",
@@ -284,6 +285,14 @@ class Builder:
             self.add("initiatives.focusarea", dict(area), area["number"])
         for source in SOURCES:
             self.add("initiatives.source", dict(source), source["key"])
+        require(set(PLAN["members"]) <= set(MEMBER_SLUGS), "plan: unknown member")
+        require(set(PLAN["sources"]) <= {s["key"] for s in SOURCES}, "plan: unknown source")
+        plan = {
+            **PLAN,
+            "members": [[slug] for slug in PLAN["members"]],
+            "sources": [[key] for key in PLAN["sources"]],
+        }
+        self.add("initiatives.plan", plan, PLAN_SLUG)
         for position, (username, member, first_name, last_name) in enumerate(ACCOUNTS):
             user = {
                 "username": username,
@@ -303,19 +312,25 @@ class Builder:
 
     # Plan items
 
-    def item(self, model, item_key, code, fields, lead, co, created):
-        fields = {"code": code, **fields}
+    def item(self, kind, code, fields, lead, co, created, parent=None):
+        fields = {
+            "plan": [PLAN_SLUG],
+            "kind": kind,
+            "code": code,
+            "parent": [PLAN_SLUG, parent] if parent else None,
+            **fields,
+        }
         fields.setdefault("created_at", stamp(created, 9))
         fields.setdefault("updated_at", fields["created_at"])
         fields["version"] = 1
-        self.add(f"initiatives.{model}", fields, code)
+        self.add("initiatives.planitem", fields, (KINDS.index(kind), code))
         for slug in (lead, *co):
             require(slug in MEMBER_SLUGS, f"{code}: unknown member {slug!r}")
             role = "lead" if slug == lead else "co"
-            row = {item_key: [code], "member": [slug], "role": role}
-            self.add(f"initiatives.{item_key}responsibility", row, (code, slug))
+            row = {"item": [PLAN_SLUG, code], "member": [slug], "role": role}
+            self.add("initiatives.responsibility", row, (code, slug))
 
-    def plan_item(self, model, item_key, item: Item):
+    def plan_item(self, kind, item: Item):
         start, due = d(item.start), d(item.due)
         require(start <= due, f"{item.code}: due before start")
         fields = {
@@ -333,20 +348,18 @@ class Builder:
         change = None
         if item.illustrative and item.status in STATUS_REASONS:
             changed = due + timedelta(days=14) if item.status == "completed" else date(2026, 6, 15)
-            change = self.status_change(item_key, item.code, "on_track", item.status, changed, 0)
+            change = self.status_change(item.code, "on_track", item.status, changed, 0)
             fields["updated_at"] = change
-        self.item(model, item_key, item.code, fields, item.lead, item.co, date(2024, 1, 15))
+        self.item(kind, item.code, fields, item.lead, item.co, date(2024, 1, 15))
         for position, figure in enumerate(item.figures, start=1):
-            self.figure(item_key, item.code, position, figure, item.lead)
+            self.figure(item.code, position, figure, item.lead)
 
-    def status_change(self, item_key, code, old, new, day, j):
+    def status_change(self, code, old, new, day, j):
         reasons = STATUS_REASONS[new]
         changed_at = stamp(day, 11)
         fields = {
             "uuid": key_uuid("status", code, new),
-            "initiative": None,
-            "project": None,
-            "task": None,
+            "item": [PLAN_SLUG, code],
             "old_status": old,
             "new_status": new,
             "reason": reasons[j % len(reasons)],
@@ -354,25 +367,21 @@ class Builder:
             "changed_at": changed_at,
             "is_illustrative": True,
         }
-        fields[item_key] = [code]
         self.add("initiatives.statuschange", fields, (code, changed_at))
         return changed_at
 
     # Targets and reports
 
-    def target(self, item_key, code, fields):
-        row = {"code": code, "initiative": None, "project": None, "task": None}
-        row[item_key] = [code.rsplit(".", 1)[0]]
-        row.update(fields)
+    def target(self, code, fields):
+        row = {"code": code, "item": [PLAN_SLUG, code.rsplit(".", 1)[0]], **fields}
         row.setdefault("created_at", stamp("2024-01-15", 9))
         row["updated_at"] = row["created_at"]
         row["version"] = 1
         self.add("initiatives.target", row, code)
 
-    def figure(self, item_key, item_code, position, figure: Figure, lead):
+    def figure(self, item_code, position, figure: Figure, lead):
         code = f"{item_code}.{position}"
         self.target(
-            item_key,
             code,
             {
                 "name_en": figure.name_en,
@@ -450,7 +459,7 @@ class Builder:
             require(reviewed <= DEMO_DATE, f"{target_code}: reviewed after {DEMO_DATE}")
         fields = {
             "uuid": key_uuid("report", target_code, as_of, member or "all", status),
-            "target": [target_code],
+            "target": [PLAN_SLUG, target_code],
             "as_of": as_of.isoformat(),
             "value": decimal(value),
             "qualifier": qualifier,
@@ -529,19 +538,15 @@ class Builder:
             "due_date": course.due.isoformat(),
             "sources": [[key] for key in sorted({figure.source for figure in figures})],
             "is_illustrative": True,
-            "initiative": None,
-            "project": None,
         }
-        if parent:
-            fields["initiative" if parent.code.startswith("I-") else "project"] = [parent.code]
         created = max(date(2024, 1, 15), course.start - timedelta(days=30))
         if course.status != "on_track" and course.status in STATUS_REASONS:
             changed = self.status_day(course)
             old = "on_track"
-            fields["updated_at"] = self.status_change("task", code, old, course.status, changed, j)
-        self.item("task", "task", code, fields, lead, co, created)
+            fields["updated_at"] = self.status_change(code, old, course.status, changed, j)
+        self.item("task", code, fields, lead, co, created, parent.code if parent else None)
         for position, figure in enumerate(figures, start=1):
-            self.figure("task", code, position, figure, lead)
+            self.figure(code, position, figure, lead)
         if profile not in ("untracked", "monitoring"):
             self.task_target(code, title_en, title_zh, course, options, lead, co, index, j)
 
@@ -583,7 +588,7 @@ class Builder:
             "position": 1,
         }
         fields["created_at"] = stamp(max(date(2024, 1, 15), course.start - timedelta(days=30)), 9)
-        self.target("task", target_code, fields)
+        self.target(target_code, fields)
         scale = int(count[4]) if count else 100
         slow = course.profile in ("behind", "overdue", "suspended", "cancelled")
         narratives = NARRATIVES["slow" if slow else "steady"]
@@ -717,7 +722,8 @@ class Builder:
                 "revised_at": stamp(course.start + timedelta(days=80), 14),
             }
         if fields:
-            row = {"uuid": key_uuid("revision", target_code), "target": [target_code], **fields}
+            key = [PLAN_SLUG, target_code]
+            row = {"uuid": key_uuid("revision", target_code), "target": key, **fields}
             row.update(revised_by=[OFFICE], is_illustrative=True)
             self.add("initiatives.targetrevision", row, target_code)
             for _, target in self.rows["initiatives.target"]:
@@ -730,8 +736,8 @@ def build():
     builder = Builder()
     builder.reference()
     for item in INITIATIVES:
-        builder.plan_item("initiative", "initiative", item)
+        builder.plan_item("initiative", item)
     for item in PROJECTS:
-        builder.plan_item("cooperationproject", "project", item)
+        builder.plan_item("project", item)
     builder.tasks()
     return builder.output()

@@ -1,4 +1,4 @@
-"""Members, focus areas, sources and the demo staff accounts."""
+"""Members, focus areas, sources, the plan and the demo staff accounts."""
 
 CD_FORUM = "cd-2024-forum"
 YRD_BRIEFING = "yrd-2024-12-04"
@@ -105,6 +105,24 @@ SOURCES = [
         "is_illustrative": True,
     },
 ]
+
+# The plan round the items belong to (yrd-2024-12-04: "the third phase of the three-year action
+# plan"); the site opens on it.
+PLAN_SLUG = "yrd-2024-2026"
+PLAN = {
+    "slug": PLAN_SLUG,
+    "name_en": "Yangtze River Delta integration: third three-year action plan (2024-2026)",
+    "name_zh": "长三角地区一体化发展三年行动计划（2024—2026年）",
+    "short_name_en": "YRD 2024-2026",
+    "short_name_zh": "长三角 2024—2026",
+    "region_en": "Yangtze River Delta",
+    "region_zh": "长三角",
+    "members": MEMBER_SLUGS,
+    "start_date": "2024-01-01",
+    "end_date": "2026-12-31",
+    "sources": [CD_FORUM, YRD_BRIEFING],
+    "is_current": True,
+}
 
 # The demo staff accounts. The fixture holds them with an unusable password because reviewed
 # reports must name their reviewer; create_demo_users sets the password and the group.

@@ -429,7 +429,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'targets',
                 'ordering': ['position', 'code'],
             },
-            bases=(initiatives.models.targets.ItemLinked, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='ProgressReport',
@@ -578,7 +578,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'status changes',
                 'ordering': ['-changed_at'],
             },
-            bases=(initiatives.models.targets.ItemLinked, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='HistoricalTaskResponsibility',

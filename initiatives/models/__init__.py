@@ -1,5 +1,6 @@
 from .choices import (
     Direction,
+    ItemKind,
     Measure,
     MemberKind,
     Qualifier,
@@ -9,29 +10,35 @@ from .choices import (
     Status,
 )
 from .items import (
+    ITEM_MODELS,
+    KIND_MODELS,
     CooperationProject,
     Initiative,
-    InitiativeResponsibility,
-    ProjectResponsibility,
+    PlanItem,
+    Responsibility,
     Task,
-    TaskResponsibility,
 )
+from .plans import Plan
 from .reference import FocusArea, Member, Source
 from .staff import StaffProfile
 from .targets import ProgressReport, StatusChange, SubmittedReport, Target, TargetRevision
 
 __all__ = [
+    "ITEM_MODELS",
+    "KIND_MODELS",
     "CooperationProject",
     "Direction",
     "FocusArea",
     "Initiative",
-    "InitiativeResponsibility",
+    "ItemKind",
     "Measure",
     "Member",
     "MemberKind",
     "ProgressReport",
-    "ProjectResponsibility",
+    "Plan",
+    "PlanItem",
     "Qualifier",
+    "Responsibility",
     "ReviewState",
     "Role",
     "Schedule",
@@ -43,5 +50,4 @@ __all__ = [
     "Target",
     "TargetRevision",
     "Task",
-    "TaskResponsibility",
 ]

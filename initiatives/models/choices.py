@@ -27,6 +27,23 @@ class Schedule(models.IntegerChoices):
 
     __empty__ = _("Unknown")
 
+    @property
+    def slug(self):
+        """The position's name in addresses and the API: overdue, behind, on_schedule, ahead."""
+        return self.name.lower()
+
+    @classmethod
+    def from_slug(cls, slug):
+        """The position a slug names; None for "unknown"; KeyError for anything else."""
+        if slug == UNKNOWN_SCHEDULE:
+            return None
+        if slug != slug.lower():
+            raise KeyError(slug)
+        return cls[slug.upper()]
+
+
+UNKNOWN_SCHEDULE = "unknown"  # the slug of the unknown position (NULL)
+
 
 class Role(models.TextChoices):
     LEAD = "lead", _("Lead")
@@ -58,3 +75,11 @@ class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
+
+
+class ItemKind(models.TextChoices):
+    """The plan's three lists. A task may support one initiative or one project."""
+
+    INITIATIVE = "initiative", _("integration initiative")
+    PROJECT = "project", _("cooperation project")
+    TASK = "task", _("key task")

@@ -1,23 +1,39 @@
-"""The three lists of the plan: initiatives, cooperation projects and tasks."""
+"""The plan's items in one table: initiatives, cooperation projects and tasks are kinds of it.
+
+`PlanItem` is the concrete model; `Initiative`, `CooperationProject` and `Task` are proxies
+whose managers list one kind. A row read through any of them comes back as the proxy of its
+kind, so `target.item` is a `Task` when the target hangs from a task.
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import progress
-from .choices import Role, Status
+from .choices import ItemKind, Role, Status
 from .i18n import localized
+from .plans import Plan
 from .reference import FocusArea, Member, Source
 from .versioning import Versioned
 
+# kind -> (code letter, least digits, example, URL name)
+KIND_CODES = {
+    ItemKind.INITIATIVE: ("I", 2, "I-01", "initiative_detail"),
+    ItemKind.PROJECT: ("P", 2, "P-07", "project_detail"),
+    ItemKind.TASK: ("T", 3, "T-123", "task_detail"),
+}
+PARENT_KINDS = (ItemKind.INITIATIVE, ItemKind.PROJECT)
+
 
 class PlanItemQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        return self.filter(plan=plan)
+
     def for_member(self, member):
         """Items the member leads or co-leads."""
         return self.filter(responsibilities__member=member)
@@ -26,13 +42,12 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(responsibilities__member=member, responsibilities__role=Role.LEAD)
 
     def for_table(self):
-        """What a list row shows: area and responsible members, in a fixed number of queries."""
-        responsibility_model = self.model._meta.get_field("responsibilities").related_model
-        responsibilities = responsibility_model.objects.select_related("member").order_by(
+        """What a list row shows: plan, area, the item a task supports and the responsible
+        members, in a fixed number of queries."""
+        responsibilities = Responsibility.objects.select_related("member").order_by(
             "role", "member__position"
         )
-        related = ["focus_area", *self.model.TABLE_RELATED]
-        return self.select_related(*related).prefetch_related(
+        return self.select_related("plan", "focus_area", "parent").prefetch_related(
             Prefetch("responsibilities", queryset=responsibilities)
         )
 
@@ -60,11 +75,13 @@ class PlanItemQuerySet(models.QuerySet):
         tests compare the compiled figures with."""
         from .targets import Target
 
-        key = self.model.ITEM_KEY
-        own = Target.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress()
+        own = Target.objects.filter(item=OuterRef("pk")).order_by().with_progress()
         own_last = over_rows(own, progress.SQLMax, "latest_as_of")
-        if self.model.HAS_TASKS:
-            tasks = Task.objects.filter(**{key: OuterRef("pk")}).order_by().with_progress(today)
+        if self.model.KIND == ItemKind.TASK:
+            rolled = over_rows(own, progress.SQLAvg, "progress")
+            last = own_last
+        else:
+            tasks = Task.objects.filter(parent=OuterRef("pk")).order_by().with_progress(today)
             rolled = progress.rolled_up_progress(
                 over_rows(own, progress.SQLSum, "progress"),
                 over_rows(own, progress.SQLCount, "progress"),
@@ -72,9 +89,6 @@ class PlanItemQuerySet(models.QuerySet):
                 over_rows(tasks, progress.SQLCount, "progress"),
             )
             last = progress.LaterDate(own_last, over_rows(tasks, progress.SQLMax, "last_reported"))
-        else:
-            rolled = over_rows(own, progress.SQLAvg, "progress")
-            last = own_last
         return self.annotate(progress=rolled, last_reported=last).annotate(
             schedule=progress.schedule_position(F("progress"), today)
         )
@@ -89,35 +103,74 @@ def over_rows(queryset, function, field):
 
 
 class PlanItemManager(models.Manager.from_queryset(PlanItemQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+    """Every item, or with `kind` the items of one list."""
+
+    def __init__(self, kind=None):
+        super().__init__()
+        self.kind = kind
+
+    def deconstruct(self):
+        # Migrations see one plain manager; the kind is a class detail, not schema.
+        return (False, "django.db.models.Manager", None, [], {})
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.filter(kind=self.kind) if self.kind else queryset
+
+    def get_by_natural_key(self, plan, code):
+        return self.get(plan__slug=plan, code=code)
+
+
+def code_format_condition():
+    """The code is the kind's letter, a hyphen and at least the kind's digits."""
+    condition = Q()
+    for kind, (letter, digits, _example, _url) in KIND_CODES.items():
+        condition |= Q(kind=kind, code__regex=rf"^{letter}-[0-9]{{{digits},}}$")
+    return condition
+
+
+ITEM_HISTORY = HistoricalRecords()
 
 
 class PlanItem(Versioned, models.Model):
-    """What initiatives, cooperation projects and tasks share."""
+    """An item of a plan: an integration initiative, a cooperation project or a key task."""
 
-    CODE_PREFIX = ""
-    CODE_PATTERN = ""
-    CODE_EXAMPLE = ""
-    ITEM_KEY = ""  # the name of the foreign key from Target and StatusChange
-    HAS_TASKS = False
-    TABLE_RELATED = ()
+    KIND = None  # set by each proxy
 
-    code = models.CharField(_("code"), max_length=12, unique=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="items", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ItemKind.choices, editable=False)
+    code = models.CharField(_("code"), max_length=12)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("supports"),
+        help_text=_("The initiative or cooperation project this task supports, if any."),
+    )
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("focus area")
+        FocusArea, on_delete=models.PROTECT, related_name="items", verbose_name=_("focus area")
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    members = models.ManyToManyField(
+        Member,
+        through="Responsibility",
+        related_name="items",
+        verbose_name=_("responsible members"),
+    )
     sources = models.ManyToManyField(
-        Source, blank=True, related_name="%(class)ss", verbose_name=_("sources")
+        Source, blank=True, related_name="items", verbose_name=_("sources")
     )
     is_illustrative = models.BooleanField(
         _("illustrative"),
@@ -134,42 +187,131 @@ class PlanItem(Versioned, models.Model):
     )
 
     objects = PlanItemManager()
-    history = HistoricalRecords(inherit=True)
+    history = ITEM_HISTORY
 
     class Meta:
-        abstract = True
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
         ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="initiatives_planitem_code_once_per_plan",
+                violation_error_message=_("This plan already has an item with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ItemKind.values), name="initiatives_planitem_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=code_format_condition(),
+                name="initiatives_planitem_code_format",
+                violation_error_message=_(
+                    "A code is the list's letter (I, P or T), a hyphen and a number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | (Q(kind=ItemKind.TASK) & ~Q(parent=F("pk"))),
+                name="initiatives_planitem_only_tasks_support",
+                violation_error_message=_(
+                    "Only a task supports another item: an initiative or a project."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(due_date__isnull=True)
                 | Q(due_date__gte=F("start_date")),
-                name="%(app_label)s_%(class)s_due_not_before_start",
+                name="initiatives_planitem_due_not_before_start",
                 violation_error_message=_("The due date cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),
-                name="%(app_label)s_%(class)s_status_valid",
+                name="initiatives_planitem_status_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(title_en=""),
-                name="%(app_label)s_%(class)s_has_title",
+                name="initiatives_planitem_has_title",
                 violation_error_message=_("An item needs an English title."),
             ),
         ]
+        indexes = [models.Index(fields=["kind", "plan", "code"], name="initiatives_item_list")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.KIND and not self.__dict__.get("kind"):
+            self.kind = self.KIND
 
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs):
+        if self.KIND and not self.kind:
+            self.kind = self.KIND
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.plan.reverse(f"initiatives:{KIND_CODES[self.kind][3]}", args=[self.code])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        item = super().from_db(db, field_names, values)
+        proxy = KIND_MODELS.get(item.__dict__.get("kind"))
+        if proxy is not None and cls is not proxy:
+            item.__class__ = proxy
+        return item
+
     def natural_key(self):
-        return (self.code,)
+        return (self.plan.slug, self.code)
+
+    natural_key.dependencies = ["initiatives.plan"]
 
     def clean(self):
         super().clean()
-        if self.code and not re.fullmatch(self.CODE_PATTERN, self.code):
-            raise ValidationError(
-                {"code": _("A code looks like %(example)s.") % {"example": self.CODE_EXAMPLE}}
+        errors = {}
+        if self.kind in KIND_CODES:
+            letter, digits, example, _url = KIND_CODES[self.kind]
+            if self.code and not re.fullmatch(rf"{letter}-[0-9]{{{digits},}}", self.code):
+                errors["code"] = _("A code looks like %(example)s.") % {"example": example}
+        parent = self.parent if self.parent_id else None
+        if parent is not None:
+            if self.kind != ItemKind.TASK:
+                errors["parent"] = _("Only a task supports another item.")
+            elif parent.kind not in PARENT_KINDS:
+                errors["parent"] = _("A task supports an initiative or a cooperation project.")
+            elif self.plan_id and parent.plan_id != self.plan_id:
+                errors["parent"] = _("A task supports an item of its own plan.")
+        if errors:
+            raise ValidationError(errors)
+
+    def change_status(self, status, reason, by):
+        """Move the item to `status`, keeping the old one and the reason in its public status
+        history. The item may carry other unsaved edits (a form's): they are saved with it."""
+        from .targets import StatusChange, log_on_commit
+
+        reason = (reason or "").strip()
+        if status not in Status.values:
+            raise ValidationError(_("“%(status)s” is not a status.") % {"status": status})
+        if not reason:
+            raise ValidationError(_("Say why the status changes."))
+        with transaction.atomic():
+            old = (
+                PlanItem._base_manager.select_for_update()
+                .values_list("status", flat=True)
+                .get(pk=self.pk)
             )
+            if old == status:
+                raise ValidationError(
+                    _("The item is already “%(status)s”.") % {"status": Status(status).label}
+                )
+            self.status = status
+            self._change_reason = reason
+            self.save()
+            change = StatusChange.objects.create(
+                item=self, old_status=old, new_status=status, reason=reason, changed_by=by
+            )
+            log_on_commit(
+                "status_changed", by, item=self.code, plan=self.plan.slug, old=old, new=status
+            )
+        return change
 
     @property
     def title(self):
@@ -178,6 +320,15 @@ class PlanItem(Versioned, models.Model):
     @property
     def summary(self):
         return localized(self, "summary")
+
+    @property
+    def has_tasks(self):
+        return self.kind in PARENT_KINDS
+
+    @property
+    def tasks(self):
+        """The tasks that support this item."""
+        return Task.objects.filter(parent=self)
 
     def _members_with_role(self, role):
         return [r.member for r in self.responsibilities.all() if r.role == role]
@@ -191,236 +342,101 @@ class PlanItem(Versioned, models.Model):
         return self._members_with_role(Role.CO)
 
 
-def code_constraint(prefix, digits):
-    return models.CheckConstraint(
-        condition=Q(code__regex=rf"^{prefix}-[0-9]{{{digits},}}$"),
-        name=f"initiatives_{prefix.lower()}_code_format",
-        violation_error_message=_("A code is the letter %(prefix)s, a hyphen and a number.")
-        % {"prefix": prefix},
-    )
-
-
 class Initiative(PlanItem):
-    """One of the ten practical integration initiatives."""
+    """One of the practical integration initiatives."""
 
-    CODE_PREFIX = "I"
-    CODE_PATTERN = r"I-[0-9]{2,}"
-    CODE_EXAMPLE = "I-01"
-    ITEM_KEY = "initiative"
-    HAS_TASKS = True
+    KIND = ItemKind.INITIATIVE
 
-    members = models.ManyToManyField(
-        Member,
-        through="InitiativeResponsibility",
-        related_name="initiatives",
-        verbose_name=_("responsible members"),
-    )
+    objects = PlanItemManager(ItemKind.INITIATIVE)
 
-    class Meta(PlanItem.Meta):
+    class Meta:
+        proxy = True
         verbose_name = _("integration initiative")
         verbose_name_plural = _("integration initiatives")
-        constraints = [*PlanItem.Meta.constraints, code_constraint("I", 2)]
-
-    def get_absolute_url(self):
-        return reverse("initiatives:initiative_detail", args=[self.code])
 
 
 class CooperationProject(PlanItem):
-    """One of the eighteen key cooperation projects."""
+    """One of the key cooperation projects."""
 
-    CODE_PREFIX = "P"
-    CODE_PATTERN = r"P-[0-9]{2,}"
-    CODE_EXAMPLE = "P-07"
-    ITEM_KEY = "project"
-    HAS_TASKS = True
+    KIND = ItemKind.PROJECT
 
-    members = models.ManyToManyField(
-        Member,
-        through="ProjectResponsibility",
-        related_name="projects",
-        verbose_name=_("responsible members"),
-    )
+    objects = PlanItemManager(ItemKind.PROJECT)
 
-    class Meta(PlanItem.Meta):
+    class Meta:
+        proxy = True
         verbose_name = _("cooperation project")
         verbose_name_plural = _("cooperation projects")
-        constraints = [*PlanItem.Meta.constraints, code_constraint("P", 2)]
-
-    def get_absolute_url(self):
-        return reverse("initiatives:project_detail", args=[self.code])
 
 
 class Task(PlanItem):
     """One of the key tasks; it may support one cooperation project or one initiative."""
 
-    CODE_PREFIX = "T"
-    CODE_PATTERN = r"T-[0-9]{3,}"
-    CODE_EXAMPLE = "T-123"
-    ITEM_KEY = "task"
-    TABLE_RELATED = ("project", "initiative")
+    KIND = ItemKind.TASK
 
-    project = models.ForeignKey(
-        CooperationProject,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tasks",
-        verbose_name=_("cooperation project"),
-    )
-    initiative = models.ForeignKey(
-        Initiative,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tasks",
-        verbose_name=_("initiative"),
-    )
-    members = models.ManyToManyField(
-        Member,
-        through="TaskResponsibility",
-        related_name="tasks",
-        verbose_name=_("responsible members"),
-    )
+    objects = PlanItemManager(ItemKind.TASK)
 
-    class Meta(PlanItem.Meta):
+    class Meta:
+        proxy = True
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
-        constraints = [
-            *PlanItem.Meta.constraints,
-            code_constraint("T", 3),
-            models.CheckConstraint(
-                condition=Q(project__isnull=True) | Q(initiative__isnull=True),
-                name="initiatives_task_supports_one_item",
-                violation_error_message=_(
-                    "A task supports one cooperation project or one initiative, not both."
-                ),
-            ),
-        ]
 
-    def get_absolute_url(self):
-        return reverse("initiatives:task_detail", args=[self.code])
 
-    @property
-    def parent(self):
-        return self.project or self.initiative
+KIND_MODELS = {ItemKind.INITIATIVE: Initiative, ItemKind.PROJECT: CooperationProject}
+KIND_MODELS[ItemKind.TASK] = Task
+ITEM_MODELS = tuple(KIND_MODELS.values())
 
 
 class ResponsibilityManager(models.Manager):
-    def get_by_natural_key(self, code, member_slug):
-        item_field = self.model.ITEM_FIELD
-        return self.get(**{f"{item_field}__code": code, "member__slug": member_slug})
+    def get_by_natural_key(self, plan, code, member_slug):
+        return self.get(item__plan__slug=plan, item__code=code, member__slug=member_slug)
 
 
 class Responsibility(models.Model):
     """A member's part in an item: it leads it or shares responsibility for it."""
 
-    ITEM_FIELD = ""
-
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("item")
+    )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, verbose_name=_("member"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
 
     objects = ResponsibilityManager()
+    history = HistoricalRecords()
 
     class Meta:
-        abstract = True
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
         ordering = ["role", "member__position"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="%(app_label)s_%(class)s_role_valid"
+                condition=Q(role__in=Role.values), name="initiatives_responsibility_role_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "member"],
+                name="initiatives_responsibility_once",
+                violation_error_message=_("A member has one role on an item."),
             ),
         ]
 
     def __str__(self):
         return f"{self.member} ({self.get_role_display()})"
 
-    @property
-    def item(self):
-        return getattr(self, self.ITEM_FIELD)
-
-    def natural_key_of(self, item_field):
+    def natural_key(self):
         # loaddata leaves a foreign key it cannot resolve empty; say which row is wrong.
-        if getattr(self, f"{item_field}_id") is None or self.member_id is None:
+        if self.item_id is None or self.member_id is None:
             raise ValueError(
-                f"{str(self._meta.verbose_name).capitalize()} row names an unknown "
-                f"{item_field} or member: check its code and member slug."
+                "A responsibility row names an unknown item or member: check its plan, code "
+                "and member slug."
             )
-        return (getattr(self, item_field).code, self.member.slug)
+        return (*self.item.natural_key(), self.member.slug)
+
+    natural_key.dependencies = ["initiatives.planitem", "initiatives.member"]
 
 
-class InitiativeResponsibility(Responsibility):
-    ITEM_FIELD = "initiative"
-
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="responsibilities"
-    )
-
-    history = HistoricalRecords()
-
-    class Meta(Responsibility.Meta):
-        verbose_name = _("initiative responsibility")
-        verbose_name_plural = _("initiative responsibilities")
-        constraints = [
-            *Responsibility.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["initiative", "member"],
-                name="initiatives_initiative_member_once",
-                violation_error_message=_("A member has one role on an item."),
-            ),
-        ]
-
-    def natural_key(self):
-        return self.natural_key_of("initiative")
-
-    natural_key.dependencies = ["initiatives.initiative", "initiatives.member"]
-
-
-class ProjectResponsibility(Responsibility):
-    ITEM_FIELD = "project"
-
-    project = models.ForeignKey(
-        CooperationProject, on_delete=models.CASCADE, related_name="responsibilities"
-    )
-
-    history = HistoricalRecords()
-
-    class Meta(Responsibility.Meta):
-        verbose_name = _("project responsibility")
-        verbose_name_plural = _("project responsibilities")
-        constraints = [
-            *Responsibility.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["project", "member"],
-                name="initiatives_project_member_once",
-                violation_error_message=_("A member has one role on an item."),
-            ),
-        ]
-
-    def natural_key(self):
-        return self.natural_key_of("project")
-
-    natural_key.dependencies = ["initiatives.cooperationproject", "initiatives.member"]
-
-
-class TaskResponsibility(Responsibility):
-    ITEM_FIELD = "task"
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="responsibilities")
-
-    history = HistoricalRecords()
-
-    class Meta(Responsibility.Meta):
-        verbose_name = _("task responsibility")
-        verbose_name_plural = _("task responsibilities")
-        constraints = [
-            *Responsibility.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["task", "member"],
-                name="initiatives_task_member_once",
-                violation_error_message=_("A member has one role on an item."),
-            ),
-        ]
-
-    def natural_key(self):
-        return self.natural_key_of("task")
-
-    natural_key.dependencies = ["initiatives.task", "initiatives.member"]
+# django-simple-history listens for saves of PlanItem, but Django names the proxy as the
+# sender when a Task is saved: the proxies get the same receivers.
+for _proxy in ITEM_MODELS:
+    _proxy._meta.simple_history_manager_attribute = "history"
+    models.signals.post_save.connect(ITEM_HISTORY.post_save, sender=_proxy, weak=False)
+    models.signals.pre_delete.connect(ITEM_HISTORY.pre_delete, sender=_proxy, weak=False)
+    models.signals.post_delete.connect(ITEM_HISTORY.post_delete, sender=_proxy, weak=False)

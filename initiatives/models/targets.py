@@ -4,62 +4,19 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import audit
 from . import progress
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
-from .items import CooperationProject, Initiative, Task
+from .items import PlanItem
 from .reference import Member, Source
 from .versioning import Versioned
-
-ITEM_FIELDS = ("initiative", "project", "task")
-
-
-def one_item_constraint(model_name):
-    """Exactly one of the item foreign keys is set."""
-    condition = Q()
-    for field in ITEM_FIELDS:
-        condition |= Q(**{f"{f}__isnull": f != field for f in ITEM_FIELDS})
-    return models.CheckConstraint(
-        condition=condition,
-        name=f"initiatives_{model_name}_one_item",
-        violation_error_message=_("Choose exactly one initiative, project or task."),
-    )
-
-
-def item_foreign_keys(related_name):
-    """The three optional links to an item; one_item_constraint makes exactly one required."""
-    options = {"on_delete": models.PROTECT, "null": True, "blank": True}
-    return (
-        models.ForeignKey(
-            Initiative, related_name=related_name, verbose_name=_("initiative"), **options
-        ),
-        models.ForeignKey(
-            CooperationProject,
-            related_name=related_name,
-            verbose_name=_("cooperation project"),
-            **options,
-        ),
-        models.ForeignKey(Task, related_name=related_name, verbose_name=_("key task"), **options),
-    )
-
-
-class ItemLinked:
-    """For models linked to exactly one item through ITEM_FIELDS."""
-
-    @property
-    def item(self):
-        return self.initiative or self.project or self.task
-
-    @classmethod
-    def item_filter(cls, item):
-        """Keyword arguments that select the rows of one item."""
-        return {item.ITEM_KEY: item}
 
 
 class UUIDManager(models.Manager):
@@ -67,7 +24,28 @@ class UUIDManager(models.Manager):
         return self.get(uuid=uuid)
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def approved(self):
+        """The reports that count anywhere public: approved by the office."""
+        return self.filter(status=ReviewState.APPROVED)
+
+    def in_plan(self, plan):
+        return self.filter(target__item__plan=plan)
+
+    def for_rows(self):
+        """With what a row about a report shows: its target, item, plan, member and source."""
+        return self.select_related("target__item__plan", "member", "source")
+
+
+class ProgressReportManager(models.Manager.from_queryset(ProgressReportQuerySet)):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+
 class TargetQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        return self.filter(item__plan=plan)
+
     def with_progress(self):
         """Annotate the latest approved region-wide report and the progress it makes.
 
@@ -87,11 +65,11 @@ class TargetQuerySet(models.QuerySet):
 
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+    def get_by_natural_key(self, plan, code):
+        return self.get(item__plan__slug=plan, code=code)
 
 
-class Target(ItemLinked, Versioned, models.Model):
+class Target(Versioned, models.Model):
     """What an item promises, measured: a number, a percentage or a qualitative milestone.
 
     A numeric target without a target value is a monitored indicator: it has a baseline and
@@ -101,10 +79,11 @@ class Target(ItemLinked, Versioned, models.Model):
     code = models.CharField(
         _("code"),
         max_length=20,
-        unique=True,
         help_text=_("The item's code and a number, e.g. I-02.1."),
     )
-    initiative, project, task = item_foreign_keys("targets")
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="targets", verbose_name=_("item")
+    )
     name_en = models.CharField(_("name (English)"), max_length=300)
     name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
@@ -157,7 +136,11 @@ class Target(ItemLinked, Versioned, models.Model):
         verbose_name_plural = _("targets")
         ordering = ["position", "code"]
         constraints = [
-            one_item_constraint("target"),
+            models.UniqueConstraint(
+                fields=["item", "code"],
+                name="initiatives_target_code_once",
+                violation_error_message=_("The item already has a target with this code."),
+            ),
             models.CheckConstraint(
                 condition=Q(measure__in=Measure.values)
                 & Q(direction__in=Direction.values)
@@ -225,7 +208,9 @@ class Target(ItemLinked, Versioned, models.Model):
         return f"{self.item.get_absolute_url()}#target-{self.code}"
 
     def natural_key(self):
-        return (self.code,)
+        return (self.item.plan.slug, self.code)
+
+    natural_key.dependencies = ["initiatives.planitem"]
 
     @property
     def name(self):
@@ -242,6 +227,12 @@ class Target(ItemLinked, Versioned, models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        item = self.item if self.item_id else None
+        if item is not None and self.code and not self.code.startswith(f"{item.code}."):
+            # With this, a code is unique within the plan, as the item's code is.
+            errors["code"] = _("A target's code is its item's code, a dot and a number: %(e)s.") % {
+                "e": f"{item.code}.1"
+            }
         if self.is_numeric and self.measure and self.direction:
             if (
                 self.direction == Direction.HIGHER
@@ -259,6 +250,45 @@ class Target(ItemLinked, Versioned, models.Model):
                     errors[field] = _("A qualitative milestone has no value: leave this empty.")
         if errors:
             raise ValidationError(errors)
+
+    def revise(self, *, target_value, target_date, reason, by):
+        """Move the target's value or date, keeping the old ones and the reason as a revision.
+
+        The target may carry other unsaved edits (a form's): they are saved with it.
+        """
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Say why the target value or date changes."))
+        with transaction.atomic():
+            old_value, old_date = (
+                Target._base_manager.select_for_update()
+                .values_list("target_value", "target_date")
+                .get(pk=self.pk)
+            )
+            if (old_value, old_date) == (target_value, target_date):
+                raise ValidationError(_("Neither the target value nor its date changes."))
+            self.target_value, self.target_date = target_value, target_date
+            self.full_clean()
+            self._change_reason = reason
+            self.save()
+            revision = TargetRevision.objects.create(
+                target=self,
+                old_target_value=old_value,
+                new_target_value=target_value,
+                old_target_date=old_date,
+                new_target_date=target_date,
+                reason=reason,
+                revised_by=by,
+            )
+            log_on_commit("target_revised", by, target=self.code, reason=reason)
+        return revision
+
+
+def log_on_commit(event, by, **fields):
+    """An audit entry for a step, written once the step's transaction commits: a step rolled
+    back with the rest of an import or a bulk action leaves no entry."""
+    user = by.get_username() if by is not None else None
+    transaction.on_commit(lambda: audit.log(event, user=user, **fields))
 
 
 class TargetRevision(models.Model):
@@ -391,7 +421,7 @@ class ProgressReport(Versioned, models.Model):
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    objects = UUIDManager()
+    objects = ProgressReportManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -477,6 +507,53 @@ class ProgressReport(Versioned, models.Model):
     def is_public(self):
         return self.status == ReviewState.APPROVED
 
+    def submit(self, by):
+        """Send a draft or a returned report to the office for review."""
+        if self.status not in (ReviewState.DRAFT, ReviewState.RETURNED):
+            raise ValidationError(
+                _("Only a draft or a returned report can be submitted; this one is %(state)s.")
+                % {"state": self.get_status_display().lower()}
+            )
+        if not (self.source_id or self.evidence_url):
+            raise ValidationError(
+                _("Cite a source or link to the evidence before submitting the report.")
+            )
+        self.status = ReviewState.SUBMITTED
+        self.submitted_at = timezone.now()
+        self._save_step(_("Submitted for review"), "report_submitted", by)
+
+    def approve(self, by):
+        """Publish a submitted report: from now on it counts in every public figure."""
+        self._require_submitted(_("approved"))
+        self.status = ReviewState.APPROVED
+        self.reviewed_by, self.reviewed_at = by, timezone.now()
+        self._save_step(_("Approved"), "report_approved", by)
+
+    def send_back(self, by, reason):
+        """Return a submitted report to its member, with the reason it is to act on."""
+        self._require_submitted(_("returned"))
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Say why the report is returned."))
+        self.status = ReviewState.RETURNED
+        self.review_reason = reason
+        self.reviewed_by, self.reviewed_at = by, timezone.now()
+        self._save_step(reason, "report_returned", by, reason=reason)
+
+    def _require_submitted(self, verb):
+        if self.status != ReviewState.SUBMITTED:
+            raise ValidationError(
+                _("Only a submitted report can be %(verb)s; this one is %(state)s.")
+                % {"verb": verb, "state": self.get_status_display().lower()}
+            )
+
+    def _save_step(self, history_reason, event, by, **fields):
+        with transaction.atomic():
+            self.full_clean()
+            self._change_reason = history_reason
+            self.save()
+            log_on_commit(event, by, report=str(self.uuid), target=self.target.code, **fields)
+
     def clean(self):
         """The rules that need the target or today's date, which a CHECK cannot see."""
         super().clean()
@@ -518,11 +595,13 @@ class ProgressReport(Versioned, models.Model):
             raise ValidationError(errors)
 
 
-class StatusChange(ItemLinked, models.Model):
+class StatusChange(models.Model):
     """A change of an item's status, with the reason given; the public status history."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    initiative, project, task = item_foreign_keys("status_changes")
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("item")
+    )
     old_status = models.CharField(
         _("previous status"), max_length=20, choices=Status.choices, blank=True
     )
@@ -546,7 +625,6 @@ class StatusChange(ItemLinked, models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["-changed_at"]
         constraints = [
-            one_item_constraint("statuschange"),
             models.CheckConstraint(
                 condition=~Q(reason=""),
                 name="initiatives_statuschange_has_reason",

@@ -2,7 +2,8 @@
 
 Everything it writes is marked: titles start with "[Synthetic]", items, targets and reports
 are flagged illustrative, and reports cite the illustrative source "synthetic-scale-data".
-Run it after `loaddata demo`; `--clear` removes what an earlier run wrote.
+The items join the plan the site opens on. Run it after `loaddata demo`; `--clear` removes
+what an earlier run wrote.
 """
 
 import random
@@ -20,17 +21,17 @@ from initiatives.models import (
     CooperationProject,
     FocusArea,
     Initiative,
-    InitiativeResponsibility,
     Member,
+    Plan,
+    PlanItem,
     ProgressReport,
-    ProjectResponsibility,
+    Responsibility,
     ReviewState,
     Role,
     Source,
     Status,
     Target,
     Task,
-    TaskResponsibility,
 )
 
 PREFIX = "[Synthetic]"
@@ -67,13 +68,15 @@ class Command(BaseCommand):
             raise CommandError("--factor must be between 1 and 1000.")
         members = list(Member.objects.order_by("position"))
         areas = list(FocusArea.objects.order_by("number"))
-        if not members or not areas:
+        plan = Plan.objects.current()
+        if not members or not areas or plan is None:
             raise CommandError(
-                "The members and focus areas are missing: run `manage.py loaddata demo` first."
+                "The members, focus areas or the current plan are missing: "
+                "run `manage.py loaddata demo` first."
             )
         with transaction.atomic():
             self.clear()
-            counts = Generator(members, areas, random.Random(seed)).run(factor)
+            counts = Generator(plan, members, areas, random.Random(seed)).run(factor)
             analyze()
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Added {summary} (all marked synthetic)."))
@@ -85,25 +88,15 @@ class Command(BaseCommand):
             (ProgressReport, "target_id IN (SELECT id FROM {target} WHERE name_en LIKE %s)"),
             (ProgressReport, "source_id IN (SELECT id FROM {source} WHERE key = %s)"),
             (Target, "name_en LIKE %s"),
-            (TaskResponsibility, "task_id IN (SELECT id FROM {task} WHERE title_en LIKE %s)"),
-            (
-                ProjectResponsibility,
-                "project_id IN (SELECT id FROM {project} WHERE title_en LIKE %s)",
-            ),
-            (
-                InitiativeResponsibility,
-                "initiative_id IN (SELECT id FROM {initiative} WHERE title_en LIKE %s)",
-            ),
-            (Task, "title_en LIKE %s"),
-            (CooperationProject, "title_en LIKE %s"),
-            (Initiative, "title_en LIKE %s"),
+            (Responsibility, "item_id IN (SELECT id FROM {item} WHERE title_en LIKE %s)"),
+            # The tasks before the items they support.
+            (PlanItem, "title_en LIKE %s AND parent_id IS NOT NULL"),
+            (PlanItem, "title_en LIKE %s"),
         ]
         tables = {
             "target": Target._meta.db_table,
             "source": Source._meta.db_table,
-            "task": Task._meta.db_table,
-            "project": CooperationProject._meta.db_table,
-            "initiative": Initiative._meta.db_table,
+            "item": PlanItem._meta.db_table,
         }
         removed = 0
         with connection.cursor() as cursor:
@@ -119,7 +112,8 @@ class Command(BaseCommand):
 
 
 class Generator:
-    def __init__(self, members, areas, rng):
+    def __init__(self, plan, members, areas, rng):
+        self.plan = plan
         self.members = members
         self.areas = areas
         self.rng = rng
@@ -146,13 +140,12 @@ class Generator:
         for task in tasks:
             parent = self.rng.choice([None, "project", "project", "initiative"])
             if parent == "project":
-                task.project = self.rng.choice(projects)
+                task.parent = self.rng.choice(projects)
             elif parent == "initiative":
-                task.initiative = self.rng.choice(initiatives)
-        Task.objects.bulk_update(tasks, ["project", "initiative"], batch_size=BATCH)
-        self.responsibilities(InitiativeResponsibility, "initiative", initiatives)
-        self.responsibilities(ProjectResponsibility, "project", projects)
-        self.responsibilities(TaskResponsibility, "task", tasks)
+                task.parent = self.rng.choice(initiatives)
+        Task.objects.bulk_update(tasks, ["parent"], batch_size=BATCH)
+        for items in (initiatives, projects, tasks):
+            self.responsibilities(items)
         targets = self.targets(initiatives, projects, tasks)
         reports = self.reports(targets)
         return {
@@ -171,6 +164,7 @@ class Generator:
             start = START + timedelta(days=self.rng.randrange(0, 365))
             rows.append(
                 model(
+                    plan=self.plan,
                     code=f"{prefix}-{number:0{digits}d}",
                     title_en=f"{PREFIX} {model._meta.verbose_name.title()} {number}",
                     title_zh=f"【合成】{number}",
@@ -184,13 +178,13 @@ class Generator:
             )
         return model.objects.bulk_create(rows, batch_size=BATCH)
 
-    def responsibilities(self, model, field, items):
+    def responsibilities(self, items):
         rows = []
         for item in items:
             lead, *others = self.rng.sample(self.members, k=self.rng.randint(1, 3))
-            rows.append(model(**{field: item}, member=lead, role=Role.LEAD))
-            rows.extend(model(**{field: item}, member=m, role=Role.CO) for m in others)
-        model.objects.bulk_create(rows, batch_size=BATCH)
+            rows.append(Responsibility(item=item, member=lead, role=Role.LEAD))
+            rows.extend(Responsibility(item=item, member=m, role=Role.CO) for m in others)
+        Responsibility.objects.bulk_create(rows, batch_size=BATCH)
 
     def targets(self, *lists):
         rows = []
@@ -204,7 +198,7 @@ class Generator:
         kind = self.rng.random()
         fields = {
             "code": f"{item.code}.{n}",
-            item.ITEM_KEY: item,
+            "item": item,
             "name_en": f"{PREFIX} Indicator {n} of {item.code}",
             "name_zh": f"【合成】{item.code} 指标{n}",
             "unit_en": "units",
@@ -281,18 +275,6 @@ def analyze():
     ones, and the progress queries planned on those figures ran about ten times slower."""
     if connection.vendor != "postgresql":
         return
-    tables = [
-        model._meta.db_table
-        for model in (
-            Initiative,
-            CooperationProject,
-            Task,
-            InitiativeResponsibility,
-            ProjectResponsibility,
-            TaskResponsibility,
-            Target,
-            ProgressReport,
-        )
-    ]
+    tables = [model._meta.db_table for model in (PlanItem, Responsibility, Target, ProgressReport)]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))

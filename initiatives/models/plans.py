@@ -1,0 +1,117 @@
+"""Plans: one round of one region's action plan, which every item belongs to."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .i18n import localized
+from .reference import Member, Source
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan the site opens on (None before any is marked)."""
+        return self.filter(is_current=True).first()
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Plan(models.Model):
+    """One plan round of one region, e.g. the Yangtze River Delta's third three-year action
+    plan (2024-2026). Item codes are unique within a plan; the same code may recur in the next
+    round."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        help_text=_("Names the plan in addresses: /plans/<slug>/."),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    short_name_en = models.CharField(
+        _("short name (English)"),
+        max_length=60,
+        blank=True,
+        help_text=_("For the plan switcher, e.g. “YRD 2024-2026”."),
+    )
+    short_name_zh = models.CharField(_("short name (Chinese)"), max_length=60, blank=True)
+    region_en = models.CharField(_("region (English)"), max_length=100)
+    region_zh = models.CharField(_("region (Chinese)"), max_length=100, blank=True)
+    members = models.ManyToManyField(
+        Member, blank=True, related_name="plans", verbose_name=_("members of the region")
+    )
+    start_date = models.DateField(_("start of the period"))
+    end_date = models.DateField(_("end of the period"))
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="plans", verbose_name=_("sources")
+    )
+    is_current = models.BooleanField(
+        _("the plan the site opens on"),
+        default=False,
+        help_text=_("Its pages have the short addresses; one plan at a time."),
+    )
+
+    objects = PlanManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_date", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="initiatives_plan_ends_after_start",
+                violation_error_message=_("A plan cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="initiatives_plan_one_current",
+                violation_error_message=_(
+                    "Another plan is the one the site opens on: unmark it first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_en=""),
+                name="initiatives_plan_has_name",
+                violation_error_message=_("A plan needs an English name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.reverse("initiatives:dashboard")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["initiatives.member", "initiatives.source"]
+
+    def reverse(self, viewname, args=None):
+        """The address of a page of this plan: the short one for the plan the site opens on,
+        the one under /plans/<slug>/ for the others."""
+        if self.is_current:
+            return reverse(viewname, args=args)
+        name = viewname.split(":", 1)[-1]
+        return reverse(f"plans:{name}", args=[self.slug, *(args or ())])
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+    @property
+    def short_name(self):
+        return localized(self, "short_name") or self.name
+
+    @property
+    def region(self):
+        return localized(self, "region")
