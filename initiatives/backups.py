@@ -20,6 +20,7 @@ from django.core.serializers import base, python
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import DecimalField
 
 from initiatives.models import Member, Plan, PlanItem, ProgressReport, Source, Target
@@ -116,8 +117,11 @@ def upgrade(rows):
     """
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    old = [node for node in latest if node[0] != OLD_SCHEMA[0]] + [OLD_SCHEMA]
+    # A new database would take the squashed 0001-0012, which has no old schema to stop at:
+    # go the long way; once 0008 is applied, Django goes on through 0009-0012 by itself.
+    executor.loader = MigrationLoader(connection, replace_migrations=False)
+    leaves = executor.loader.graph.leaf_nodes()
+    old = [node for node in leaves if node[0] != OLD_SCHEMA[0]] + [OLD_SCHEMA]
     executor.migrate(old)
     old_apps = executor.loader.project_state(old).apps
     ensure_named_types(rows, old_apps)
@@ -125,7 +129,8 @@ def upgrade(rows):
         for obj in OldSchemaDeserializer(rows, old_apps):
             obj.save()
     connection.check_constraints()
-    MigrationExecutor(connection).migrate(latest)
+    forward = MigrationExecutor(connection)
+    forward.migrate(forward.loader.graph.leaf_nodes())
     stream = io.StringIO()
     write_backup(stream)
     new_rows = json.loads(stream.getvalue())

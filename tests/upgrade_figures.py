@@ -2,7 +2,7 @@
 
 Run with `manage.py shell --no-imports < tests/upgrade_figures.py`. It reads only what both the
 three-table schema and the one-table schema offer, so the same script describes a database
-before and after the upgrade (tests/test_upgrade.py)."""
+before and after the upgrade (tests/test_backup.py)."""
 
 import json
 from datetime import date
