@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Direction, Measure, Schedule
-from .models.progress import SCHEDULE_TOLERANCE
+from .models import Direction, Measure
 from .templatetags.figures import measured
 
 WIDTH, HEIGHT = 640, 280
@@ -71,19 +70,6 @@ def nice_step(span, ticks=4):
         if raw <= multiple * power:
             return multiple * power
     return 10 * power
-
-
-def target_schedule(target, progress, start, today):
-    """The Schedule value of one target, by the rule used for items (see models/progress.py)."""
-    end = target.target_date
-    if progress is None or start is None or end is None or end <= start:
-        return None
-    if today > end and progress < 100:
-        return Schedule.OVERDUE
-    elapsed = (min(max(today, start), end) - start).days
-    expected = elapsed * 100 / (end - start).days
-    bucket = math.floor((progress - expected + SCHEDULE_TOLERANCE) / (2 * SCHEDULE_TOLERANCE))
-    return Schedule(max(-1, min(1, bucket)))
 
 
 def expected_value(target, start, today):
@@ -187,7 +173,7 @@ def target_panels(item, targets, reports, today=None):
         panel.breakdown.sort(key=lambda r: (r.member.position, r.member.slug))
         panel.revisions = list(target.revisions.all())
         start = target.baseline_date or item.start_date
-        panel.schedule = target_schedule(target, target.progress, start, today)
+        panel.schedule = target.schedule  # TargetQuerySet.with_schedule()
         expected = expected_value(target, start, today)
         if expected is not None:
             figure = Decimal(str(round(expected, 2)))

@@ -254,7 +254,10 @@ class PlanItemDetailView(PlanMixin, DetailView):
         context = super().get_context_data(**kwargs)
         item = self.object
         targets = list(
-            item.targets.with_progress().select_related("source").prefetch_related("revisions")
+            item.targets.with_progress()
+            .with_schedule()
+            .select_related("source")
+            .prefetch_related("revisions")
         )
         reports = (
             ProgressReport.objects.approved()

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from initiatives.charts import build_chart, nice_step, target_schedule
-from initiatives.models import Schedule
+from initiatives.charts import build_chart, nice_step
+from initiatives.models import Schedule, Target
 from initiatives.templatetags.figures import figure, measured, percent
 
 
@@ -81,13 +81,35 @@ def test_no_chart_without_values_or_target():
     assert build_chart(target(target_value=None), [], date(2024, 1, 1)) is None
 
 
-def test_target_schedule_follows_the_item_rule():
-    goal = target(target_date=date(2025, 1, 1))
-    start = date(2024, 1, 1)
-    mid = date(2024, 7, 2)  # half the time elapsed
-    assert target_schedule(goal, 50, start, mid) == Schedule.ON_SCHEDULE
-    assert target_schedule(goal, 25, start, mid) == Schedule.BEHIND
-    assert target_schedule(goal, 80, start, mid) == Schedule.AHEAD
-    assert target_schedule(goal, 99, start, date(2025, 2, 1)) == Schedule.OVERDUE
-    assert target_schedule(goal, 100, start, date(2025, 2, 1)) == Schedule.ON_SCHEDULE
-    assert target_schedule(goal, None, start, mid) is None
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value,today,position",
+    [
+        (50, date(2024, 7, 2), Schedule.ON_SCHEDULE),  # half the time elapsed
+        (25, date(2024, 7, 2), Schedule.BEHIND),
+        (80, date(2024, 7, 2), Schedule.AHEAD),
+        (99, date(2025, 2, 1), Schedule.OVERDUE),
+        (100, date(2025, 2, 1), Schedule.ON_SCHEDULE),
+        (None, date(2024, 7, 2), None),
+    ],
+)
+def test_target_schedule_follows_the_item_rule(make, value, today, position):
+    """A target's time runs from its item's start (no baseline date) to its target date;
+    the database works the position out by the items' rule (models/progress.py)."""
+    task = make.task(start_date=date(2024, 1, 1))
+    goal = make.target(task, target_value=100, target_date=date(2025, 1, 1))
+    if value is not None:
+        make.report(goal, value=value, as_of=date(2024, 6, 30))
+    found = Target.objects.filter(pk=goal.pk).with_progress().with_schedule(today).get()
+    assert found.schedule == position
+
+
+@pytest.mark.django_db
+def test_a_target_schedule_counts_from_its_baseline_date(make):
+    task = make.task(start_date=date(2024, 1, 1))
+    goal = make.target(
+        task, target_value=100, baseline_date=date(2024, 7, 1), target_date=date(2025, 7, 1)
+    )
+    make.report(goal, value=10, as_of=date(2024, 7, 2))
+    found = Target.objects.filter(pk=goal.pk).with_progress().with_schedule(date(2024, 7, 2))
+    assert found.get().schedule == Schedule.ON_SCHEDULE  # from the start of the item: behind

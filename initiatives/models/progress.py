@@ -163,33 +163,39 @@ def rolled_up_progress(own_sum, own_count, task_sum, task_count):
     )
 
 
-def schedule_position(progress, today):
-    """The Schedule value of an item, from its progress expression and today's date.
+def schedule_bucket(progress, start, end, today):
+    """Ahead (1), on schedule (0) or behind (-1): `progress` against the share of the time
+    from `start` to `end` elapsed by `today`.
 
-    `progress` appears once in the SQL (the heavy part); the bucket ahead / on schedule /
-    behind is sign(floor((progress - expected + tolerance) / (2 * tolerance))).
+    `progress` appears once in the SQL (the heavy part); the bucket is
+    sign(floor((progress - expected + tolerance) / (2 * tolerance))).
     """
-    today = Value(today)
-    span = DaysBetween(F("due_date"), F("start_date"))
-    elapsed = DaysBetween(today, F("start_date"))
+    span = DaysBetween(end, start)
+    elapsed = DaysBetween(today, start)
     expected = Case(
         When(GreaterThanOrEqual(elapsed, span), then=Value(100.0)),
         When(LessThanOrEqual(elapsed, 0), then=Value(0.0)),
         default=_float(elapsed) * Value(100.0) / _float(span),
         output_field=FloatField(),
     )
+    width = 2 * SCHEDULE_TOLERANCE
+    bucket = Func(
+        Func(
+            (progress - expected + Value(float(SCHEDULE_TOLERANCE))) / Value(float(width)),
+            function="FLOOR",
+        ),
+        function="SIGN",
+    )
+    return Cast(bucket, IntegerField())
+
+
+def schedule_position(progress, today):
+    """The Schedule value of an item, from its progress expression and today's date."""
+    today = Value(today)
     effective = Case(
         When(status=Status.COMPLETED, then=Value(100.0)),
         default=progress,
         output_field=FloatField(),
-    )
-    width = 2 * SCHEDULE_TOLERANCE
-    bucket = Func(
-        Func(
-            (effective - expected + Value(float(SCHEDULE_TOLERANCE))) / Value(float(width)),
-            function="FLOOR",
-        ),
-        function="SIGN",
     )
     return Case(
         When(status=Status.CANCELLED, then=Value(None)),
@@ -198,7 +204,23 @@ def schedule_position(progress, today):
             then=Value(Schedule.OVERDUE.value),
         ),
         When(Q(start_date__isnull=True) | Q(due_date__isnull=True), then=Value(None)),
-        default=Cast(bucket, IntegerField()),
+        default=schedule_bucket(effective, F("start_date"), F("due_date"), today),
+        output_field=IntegerField(),
+    )
+
+
+def target_schedule_position(progress, today):
+    """The Schedule value of a target, by the items' rule: its time runs from its baseline
+    date (or its item's start) to its target date; unknown without both, or without
+    progress; overdue once the target date has passed short of 100."""
+    today = Value(today)
+    start = Coalesce(F("baseline_date"), F("item__start_date"))
+    end = F("target_date")
+    return Case(
+        When(IsNull(progress, True) | IsNull(start, True) | IsNull(end, True), then=Value(None)),
+        When(LessThanOrEqual(end, start), then=Value(None)),
+        When(LessThan(end, today) & LessThan(progress, 100), then=Value(Schedule.OVERDUE.value)),
+        default=schedule_bucket(progress, start, end, today),
         output_field=IntegerField(),
     )
 

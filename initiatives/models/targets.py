@@ -63,6 +63,12 @@ class TargetQuerySet(models.QuerySet):
             exceeded=Subquery(latest.annotate(x=progress.report_exceeded()).values("x")[:1]),
         )
 
+    def with_schedule(self, today=None):
+        """Annotate `schedule`: where each target stands against its own time (after
+        with_progress(), whose `progress` it reads)."""
+        today = today or timezone.localdate()
+        return self.annotate(schedule=progress.target_schedule_position(F("progress"), today))
+
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
     def get_by_natural_key(self, plan, code):
