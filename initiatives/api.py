@@ -20,12 +20,6 @@ from .views import approved_reports
 
 app_name = "api"
 PAGE_SIZE = 100
-SCHEDULE_KEYS = {
-    Schedule.OVERDUE: "overdue",
-    Schedule.BEHIND: "behind",
-    Schedule.ON_SCHEDULE: "on_schedule",
-    Schedule.AHEAD: "ahead",
-}
 
 
 def number(value):
@@ -118,7 +112,7 @@ def item_data(request, item):
         "start_date": item.start_date,
         "due_date": item.due_date,
         "progress": None if item.progress is None else round(item.progress, 2),
-        "schedule": SCHEDULE_KEYS.get(item.schedule),
+        "schedule": None if item.schedule is None else Schedule(item.schedule).slug,
         "last_reported": item.last_reported,
         "lead_members": [member.slug for member in item.lead_members],
         "co_members": [member.slug for member in item.co_members],

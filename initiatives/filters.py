@@ -5,18 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status
-
-SCHEDULE_SLUGS = {
-    "overdue": Schedule.OVERDUE,
-    "behind": Schedule.BEHIND,
-    "on_schedule": Schedule.ON_SCHEDULE,
-    "ahead": Schedule.AHEAD,
-}
-SCHEDULE_CHOICES = [
-    *((slug, value.label) for slug, value in SCHEDULE_SLUGS.items()),
-    ("unknown", Schedule.__empty__),
-]
+from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status, schedule_choices
 
 
 class PlanItemFilter(django_filters.FilterSet):
@@ -45,7 +34,7 @@ class PlanItemFilter(django_filters.FilterSet):
     )
     schedule = django_filters.ChoiceFilter(
         label=_("Schedule"),
-        choices=SCHEDULE_CHOICES,
+        choices=schedule_choices,
         method="filter_schedule",
         empty_label=_("Any position"),
     )
@@ -75,9 +64,10 @@ class PlanItemFilter(django_filters.FilterSet):
         return queryset.for_member(value) if value else queryset
 
     def filter_schedule(self, queryset, name, value):
-        if value == "unknown":
+        position = Schedule.from_slug(value)  # the choices let only known slugs through
+        if position is None:
             return queryset.filter(schedule__isnull=True)
-        return queryset.filter(schedule=SCHEDULE_SLUGS[value])
+        return queryset.filter(schedule=position)
 
     def filter_illustrative(self, queryset, name, value):
         return queryset.filter(is_illustrative=(value == "yes"))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Member, PlanItem, Schedule
+from ..models import Member, PlanItem, Schedule, schedule_choices
 
 
 class ResponsibleMemberFilter(admin.SimpleListFilter):
@@ -35,17 +35,17 @@ class ReportMemberFilter(ResponsibleMemberFilter):
 class ScheduleFilter(admin.SimpleListFilter):
     title = _("schedule position")
     parameter_name = "schedule"
-    UNKNOWN = "unknown"
 
     def lookups(self, request, model_admin):
-        return [(str(value), label) for value, label in Schedule.choices if value is not None] + [
-            (self.UNKNOWN, Schedule.__empty__)
-        ]
+        return schedule_choices()
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == self.UNKNOWN:
+        if self.value() is None:
+            return queryset
+        try:
+            position = Schedule.from_slug(self.value())
+        except KeyError:
+            return queryset  # an unknown slug in the address filters nothing
+        if position is None:
             return queryset.filter(schedule__isnull=True)
-        if value in {str(v) for v in Schedule.values}:
-            return queryset.filter(schedule=int(value))
-        return queryset
+        return queryset.filter(schedule=position)

@@ -8,6 +8,7 @@ from .choices import (
     Role,
     Schedule,
     Status,
+    schedule_choices,
 )
 from .items import (
     ITEM_MODELS,
@@ -45,6 +46,7 @@ __all__ = [
     "Source",
     "StaffProfile",
     "Status",
+    "schedule_choices",
     "StatusChange",
     "SubmittedReport",
     "Target",

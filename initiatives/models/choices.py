@@ -83,3 +83,10 @@ class ItemKind(models.TextChoices):
     INITIATIVE = "initiative", _("integration initiative")
     PROJECT = "project", _("cooperation project")
     TASK = "task", _("key task")
+
+
+def schedule_choices():
+    """(slug, label) of every position and of "unknown": what a filter of lists offers."""
+    return [(position.slug, position.label) for position in Schedule] + [
+        (UNKNOWN_SCHEDULE, Schedule.__empty__)
+    ]

@@ -85,12 +85,12 @@ def schedule_label(value):
     return Schedule(value).label
 
 
-SCHEDULE_CLASSES = {-2: "overdue", -1: "behind", 0: "on-schedule", 1: "ahead"}
-
-
 @register.filter
 def schedule_class(value):
-    return SCHEDULE_CLASSES.get(value, "unknown")
+    """The CSS class of a position: its slug, with a hyphen (schedule-on-schedule)."""
+    if value is None:
+        return "unknown"
+    return Schedule(value).slug.replace("_", "-")
 
 
 @register.simple_tag
