@@ -386,3 +386,22 @@ def test_editors_read_but_never_change_reference_lists(client, users, who, model
     assert client.get(url(model, "change", obj.pk)).status_code == 200
     response = client.post(url(model, "change", obj.pk), {"name_en": "Changed", "title": "X"})
     assert response.status_code == 403
+
+
+def test_member_scope_holds_across_plans(client, make, users):
+    """The same code in two plans: each editor reaches the one its member leads, in
+    whichever plan it is, and never the other."""
+    later = make.plan("yrd-2027-2029", start=2027)
+    mine = make.task(code="T-901", lead="jiangsu")
+    theirs = make.task(code="T-901", lead="zhejiang", plan=later)
+    mine_later = make.task(code="T-902", lead="jiangsu", plan=later)
+    client.force_login(users["jiangsu"])
+    response = client.get(reverse("admin:initiatives_task_changelist"), {"q": "T-90"})
+    assert {task.pk for task in response.context["cl"].result_list} == {mine.pk, mine_later.pk}
+    change = "admin:initiatives_task_change"
+    assert client.get(reverse(change, args=[theirs.pk])).status_code == 404
+    assert client.get(reverse(change, args=[mine_later.pk])).status_code == 200
+    before = theirs.title_en
+    client.post(reverse(change, args=[theirs.pk]), {"title_en": "Taken over"})
+    theirs.refresh_from_db()
+    assert theirs.title_en == before
