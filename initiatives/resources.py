@@ -34,22 +34,14 @@ from .models import (
     Target,
     Task,
 )
+from .tables import FORMULA_TRIGGERS, formula_safe
 
-# The same guard as tables.formula_safe (the site's CSV exports).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The columns that name the item a task supports, one per kind, as in the plan's lists.
 PARENT_COLUMNS = {ItemKind.PROJECT: "project", ItemKind.INITIATIVE: "initiative"}
 
 
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def restore(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
         return value[1:]
     return value
 
@@ -197,7 +189,7 @@ class TrackerResource(resources.ModelResource):
         value = super().export_field(field, instance, **kwargs)
         if isinstance(field.widget, widgets.NumberWidget):
             return value
-        return neutralise(value)
+        return formula_safe(value)
 
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
