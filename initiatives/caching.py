@@ -26,7 +26,13 @@ from email.utils import formatdate
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -85,11 +91,33 @@ def shown_publicly(sender, instance=None, created=False):
     if meta.model_name in PRIVATE_MODELS:
         return False
     if meta.model_name == "progressreport" and instance is not None:
-        # As loaded, or as last saved; a row whose earlier state is unknown counts as shown.
-        before = None if created else getattr(instance, "public_status", ReviewState.APPROVED)
-        instance.public_status = instance.status
+        if "status" in instance.get_deferred_fields():
+            return True  # its state unknown (and, once the row is deleted, not to be read)
+        before = None if created else status_before(instance)
+        instance._page_cache_status = instance.status  # as last saved, for its next write
         return ReviewState.APPROVED in (instance.status, before)
     return True
+
+
+def status_before(report):
+    """A report's review state before a save or delete: as stored when the save began (read by
+    `_report_saving`) or as this instance last saved it; else as loaded, if it was loaded."""
+    if hasattr(report, "_page_cache_status"):
+        return report._page_cache_status
+    return ReviewState.APPROVED if report._state.adding else report.status
+
+
+def _report_saving(sender, instance, using=None, **kwargs):
+    """Read a report's review state as stored before the save: one query by key, only for a
+    row that exists. A state not read (an unsaved object, a deferred status) counts as shown."""
+    model = sender._meta.concrete_model  # the review queue's proxy is a progress report
+    if model._meta.label_lower != "initiatives.progressreport":
+        return
+    stored = None
+    if not instance._state.adding and "status" not in instance.get_deferred_fields():
+        rows = model._base_manager.using(using).filter(pk=instance.pk)
+        stored = rows.values_list("status", flat=True).first()
+    instance._page_cache_status = stored or ReviewState.APPROVED
 
 
 def _plan_data_saved(sender, instance=None, created=False, **kwargs):
@@ -103,6 +131,7 @@ def _migrated(sender, **kwargs):
 
 
 def connect_receivers():
+    pre_save.connect(_report_saving, dispatch_uid="page-cache-report-saving")
     post_save.connect(_plan_data_saved, dispatch_uid="page-cache-save")
     post_delete.connect(_plan_data_saved, dispatch_uid="page-cache-delete")
     m2m_changed.connect(_plan_data_saved, dispatch_uid="page-cache-m2m")

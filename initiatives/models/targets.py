@@ -492,14 +492,6 @@ class ProgressReport(Versioned, models.Model):
     def get_absolute_url(self):
         return self.target.get_absolute_url()
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        report = super().from_db(db, field_names, values)
-        # The review state as read, so that a save can tell whether the report was public
-        # (initiatives/caching.py); unknown when the field was not loaded.
-        report.public_status = report.__dict__.get("status", ReviewState.APPROVED)
-        return report
-
     def natural_key(self):
         return (str(self.uuid),)
 
