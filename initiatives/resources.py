@@ -343,6 +343,7 @@ class TaskResource(TrackerResource):
 
 class TargetResource(TrackerResource):
     item = fields.Field(column_name="item")
+    plan = fields.Field(column_name="plan", readonly=True)
     source = fields.Field(
         attribute="source",
         column_name="source",
