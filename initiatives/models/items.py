@@ -236,17 +236,13 @@ class PlanItem(Versioned, models.Model):
         indexes = [models.Index(fields=["kind", "plan", "code"], name="initiatives_item_list")]
 
     def __init__(self, *args, **kwargs):
+        # A proxy's new item is of its kind; a row read from the database keeps its own.
         super().__init__(*args, **kwargs)
         if self.KIND and not self.__dict__.get("kind"):
             self.kind = self.KIND
 
     def __str__(self):
         return f"{self.code} {self.title}"
-
-    def save(self, *args, **kwargs):
-        if self.KIND and not self.kind:
-            self.kind = self.KIND
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.plan.reverse(f"initiatives:{KIND_CODES[self.kind][3]}", args=[self.code])
