@@ -90,7 +90,9 @@ def test_no_chart_without_values_or_target():
         (80, date(2024, 7, 2), Schedule.AHEAD),
         (99, date(2025, 2, 1), Schedule.OVERDUE),
         (100, date(2025, 2, 1), Schedule.ON_SCHEDULE),
-        (None, date(2024, 7, 2), None),
+        (None, date(2024, 3, 1), None),  # no report yet, within its first quarter
+        (None, date(2024, 7, 2), Schedule.BEHIND),  # no report at half its time
+        (None, date(2025, 2, 1), Schedule.OVERDUE),
     ],
 )
 def test_target_schedule_follows_the_item_rule(make, value, today, position):

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.models import CooperationProject, Initiative, Schedule, Target, Task
+from initiatives.models import CooperationProject, Initiative, Schedule, Target, Task, progress
+from initiatives.models.choices import Disagreement
 
 pytestmark = pytest.mark.django_db
 
@@ -213,8 +214,8 @@ class TestSchedule:
     def test_unknown(self, make, fields):
         assert self.schedule(self.task_at(make, 50, **fields), self.MIDYEAR) is None
 
-    def test_unknown_without_progress(self, make):
-        assert self.schedule(self.task_at(make, None), self.MIDYEAR) is None
+    def test_unknown_without_a_report_in_the_first_quarter_of_its_time(self, make):
+        assert self.schedule(self.task_at(make, None), date(2025, 3, 1)) is None
 
     def test_one_day_span(self, make):
         task = self.task_at(make, 0, start_date=date(2025, 3, 1), due_date=date(2025, 3, 1))
@@ -224,10 +225,163 @@ class TestSchedule:
     def test_filter_and_order_by_schedule(self, make):
         behind = self.task_at(make, 10)
         ahead = self.task_at(make, 90)
-        self.task_at(make, None)
+        self.task_at(make, None, start_date=date(2025, 6, 1))  # no report, its time just begun
         rows = Task.objects.with_progress(today=self.MIDYEAR)
         assert list(rows.filter(schedule=Schedule.BEHIND)) == [behind]
         assert list(rows.filter(schedule__isnull=False).order_by("-schedule")) == [ahead, behind]
+
+
+class TestSilence:
+    """An item from 2025-01-01 to 2025-12-31 that never reported: a quarter of its time
+    (TRACKER_NO_REPORT_BEHIND_AT) has passed on 2025-04-02."""
+
+    def silent_task(self, make, **fields):
+        fields.setdefault("start_date", date(2025, 1, 1))
+        fields.setdefault("due_date", date(2025, 12, 31))
+        task = make.task(**fields)
+        make.target(task, target_value=100)
+        return task
+
+    def figures(self, item, today):
+        row = item_with_progress(item, today=today)
+        return row.schedule, row.no_report
+
+    def test_no_report_yet_is_unknown_then_behind_then_overdue(self, make):
+        task = self.silent_task(make)
+        assert self.figures(task, date(2025, 4, 1)) == (None, True)
+        assert self.figures(task, date(2025, 4, 2)) == (Schedule.BEHIND, True)
+        assert self.figures(task, date(2026, 1, 1)) == (Schedule.OVERDUE, True)
+
+    def test_the_share_of_time_is_a_setting(self, make, settings):
+        task = self.silent_task(make)
+        settings.TRACKER_NO_REPORT_BEHIND_AT = 60
+        assert self.figures(task, date(2025, 7, 2)) == (None, True)
+        settings.TRACKER_NO_REPORT_BEHIND_AT = 50
+        assert self.figures(task, date(2025, 7, 2)) == (Schedule.BEHIND, True)
+
+    def test_a_report_ends_the_silence(self, make):
+        task = self.silent_task(make)
+        make.report(task.targets.get(), value=30, as_of=date(2025, 3, 31))
+        assert self.figures(task, date(2025, 4, 2)) == (Schedule.ON_SCHEDULE, False)
+
+    def test_a_report_on_a_monitored_indicator_is_a_report(self, make):
+        task = make.task(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+        make.report(make.target(task, target_value=None), value=5, as_of=date(2025, 3, 31))
+        assert self.figures(task, TestSchedule.MIDYEAR) == (None, False)
+
+    @pytest.mark.parametrize("state", ["draft", "submitted", "returned"])
+    def test_an_unapproved_report_is_silence(self, make, state):
+        task = self.silent_task(make)
+        make.report(task.targets.get(), value=90, as_of=date(2025, 3, 31), status=state)
+        assert self.figures(task, TestSchedule.MIDYEAR) == (Schedule.BEHIND, True)
+
+    def test_a_cancelled_item_is_owed_no_report(self, make):
+        task = self.silent_task(make, status="cancelled")
+        assert self.figures(task, TestSchedule.MIDYEAR) == (None, False)
+
+    def test_a_completed_item_without_a_report(self, make):
+        task = self.silent_task(make, status="completed")
+        row = item_with_progress(task, today=TestSchedule.MIDYEAR)
+        assert (row.schedule, row.no_report) == (Schedule.AHEAD, True)
+        assert row.disagreement == Disagreement.UNMET  # its target has no approved figure
+
+    def test_a_project_is_reported_through_its_tasks(self, make):
+        project = make.project(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+        task = self.silent_task(make, project=project)
+        assert self.figures(project, TestSchedule.MIDYEAR) == (Schedule.BEHIND, True)
+        make.report(task.targets.get(), value=50, as_of=date(2025, 6, 30))
+        assert self.figures(project, TestSchedule.MIDYEAR) == (Schedule.ON_SCHEDULE, False)
+
+    def test_a_target_without_a_report(self, make):
+        task = make.task(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+        goal = make.target(task, target_value=100, target_date=date(2025, 12, 31))
+        watched = make.target(task, target_value=None, target_date=date(2025, 12, 31))
+
+        def schedule(target, today):
+            rows = Target.objects.filter(pk=target.pk).with_progress().with_schedule(today)
+            return rows.get().schedule
+
+        assert schedule(goal, date(2025, 4, 1)) is None
+        assert schedule(goal, date(2025, 4, 2)) == Schedule.BEHIND
+        assert schedule(goal, date(2026, 1, 1)) == Schedule.OVERDUE
+        assert schedule(watched, date(2026, 1, 1)) is None  # nothing to be behind on
+
+    def test_listed_with_the_silent_ones(self, make):
+        silent = self.silent_task(make)
+        reported = self.silent_task(make)
+        make.report(reported.targets.get(), value=10, as_of=date(2025, 3, 31))
+        rows = Task.objects.with_progress(today=date(2025, 2, 1))
+        assert list(rows.no_report()) == [silent]
+
+
+class TestDisagreement:
+    """The declared status against the schedule of a task from 2025-01-01 to 2025-12-31."""
+
+    @pytest.mark.parametrize(
+        "status, percent, today, expected",
+        [
+            ("on_track", 10, TestSchedule.MIDYEAR, Disagreement.BEHIND),
+            ("not_started", 10, TestSchedule.MIDYEAR, Disagreement.BEHIND),
+            ("on_track", 50, TestSchedule.MIDYEAR, None),
+            ("on_track", 90, date(2026, 1, 1), Disagreement.OVERDUE),
+            ("not_started", None, date(2026, 1, 1), Disagreement.OVERDUE),
+            ("at_risk", 60, date(2026, 5, 31), Disagreement.OVERDUE),
+            ("at_risk", 10, TestSchedule.MIDYEAR, None),  # behind, and says it may be
+            ("delayed", 10, date(2026, 1, 1), None),
+            ("delayed", 90, TestSchedule.MIDYEAR, Disagreement.AHEAD),
+            ("at_risk", 90, TestSchedule.MIDYEAR, Disagreement.AHEAD),
+            ("on_track", 90, TestSchedule.MIDYEAR, None),
+            ("completed", 80, TestSchedule.MIDYEAR, Disagreement.UNMET),
+            ("completed", 100, date(2026, 1, 1), None),
+            ("suspended", 10, date(2026, 1, 1), None),
+            ("cancelled", 10, date(2026, 1, 1), None),
+        ],
+    )
+    def test_each_contradiction(self, make, status, percent, today, expected):
+        task = TestSchedule().task_at(make, percent, status=status)
+        if percent is None:
+            make.target(task, target_value=100)
+        assert item_with_progress(task, today=today).disagreement == expected
+
+    def test_completed_with_a_target_never_reported(self, make):
+        task = TestSchedule().task_at(make, 100, status="completed")
+        assert item_with_progress(task).disagreement is None
+        make.target(task, target_value=10)  # left out of the mean, but not met
+        assert item_with_progress(task).disagreement == Disagreement.UNMET
+        make.target(task, target_value=None)  # a monitored indicator has nothing to meet
+        task.targets.filter(target_value=10).delete()
+        assert item_with_progress(task).disagreement is None
+
+    def test_a_project_completed_with_a_task_short_of_its_target(self, make):
+        project = make.project(status="completed")
+        make.report(make.target(make.task(project=project), target_value=10), value=5)
+        assert item_with_progress(project).disagreement == Disagreement.UNMET
+
+    def test_in_words(self):
+        assert Disagreement.BEHIND.wording("on_track") == (
+            "The status says “On track”, but the approved figures put it behind schedule."
+        )
+
+    def test_filtered(self, make):
+        behind = TestSchedule().task_at(make, 10, status="on_track")
+        TestSchedule().task_at(make, 10, status="delayed")
+        rows = Task.objects.with_progress(today=TestSchedule.MIDYEAR)
+        assert list(rows.disagreeing()) == [behind]
+
+
+class TestStale:
+    def test_a_figure_older_than_the_threshold_is_stale(self, make, settings):
+        settings.TRACKER_STALE_AFTER_DAYS = 183
+        task = make.task()
+        make.report(make.target(task), value=10, as_of=date(2025, 1, 1))
+        fresh, old = date(2025, 7, 3), date(2025, 7, 4)  # 183 and 184 days later
+        assert not progress.is_stale(date(2025, 1, 1), fresh)
+        assert progress.is_stale(date(2025, 1, 1), old)
+        assert not progress.is_stale(None, old)  # no figure is "no report yet", not stale
+        assert list(Task.objects.with_progress(fresh).stale(fresh)) == []
+        assert list(Task.objects.with_progress(old).stale(old)) == [task]
+        make.task()  # no report at all
+        assert list(Task.objects.with_progress(old).stale(old)) == [task]
 
 
 def add_items(model, count, make):

@@ -266,3 +266,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # An import writes every row or none.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# What the public pages say about silence (README, Configuration): an item or target with no
+# approved report counts as behind schedule once this share (percent) of its period has passed,
+# and a figure approved longer ago than this many days is flagged "not updated since".
+TRACKER_NO_REPORT_BEHIND_AT = int(os.environ.get("TRACKER_NO_REPORT_BEHIND_AT", "25"))
+TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "183"))

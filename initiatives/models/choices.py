@@ -43,6 +43,11 @@ class Schedule(models.IntegerChoices):
 
 
 UNKNOWN_SCHEDULE = "unknown"  # the slug of the unknown position (NULL)
+# The slug of "no report yet": an item or target with no approved report behind it, whatever
+# its position (progress.no_report_condition). Offered beside the positions, as the office
+# asks after silent items together with the late ones.
+NO_REPORT = "no_report"
+NO_REPORT_LABEL = _("No report yet")
 
 
 class Role(models.TextChoices):
@@ -85,8 +90,38 @@ class ItemKind(models.TextChoices):
     TASK = "task", _("key task")
 
 
+class Disagreement(models.TextChoices):
+    """Where an item's declared status contradicts its computed schedule
+    (progress.status_check); NULL when they agree."""
+
+    OVERDUE = "overdue", _("Declared on course, but overdue")
+    BEHIND = "behind", _("Declared on course, but behind schedule")
+    AHEAD = "ahead", _("Declared late, but ahead of schedule")
+    UNMET = "unmet", _("Declared completed, but a target is not met")
+
+    def wording(self, status):
+        """The contradiction in words, naming the declared status."""
+        return DISAGREEMENT_WORDING[self] % {"status": Status(status).label}
+
+
+DISAGREEMENT_WORDING = {
+    Disagreement.OVERDUE: _("The status says “%(status)s”, but the due date has passed."),
+    Disagreement.BEHIND: _(
+        "The status says “%(status)s”, but the approved figures put it behind schedule."
+    ),
+    Disagreement.AHEAD: _(
+        "The status says “%(status)s”, but the approved figures put it ahead of schedule."
+    ),
+    Disagreement.UNMET: _(
+        "The status says “%(status)s”, but the approved figures do not meet every target."
+    ),
+}
+
+
 def schedule_choices():
-    """(slug, label) of every position and of "unknown": what a filter of lists offers."""
+    """(slug, label) of every position, of "unknown" and of "no report yet": what a filter of
+    lists offers."""
     return [(position.slug, position.label) for position in Schedule] + [
-        (UNKNOWN_SCHEDULE, Schedule.__empty__)
+        (UNKNOWN_SCHEDULE, Schedule.__empty__),
+        (NO_REPORT, NO_REPORT_LABEL),
     ]

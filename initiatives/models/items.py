@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -52,8 +52,10 @@ class PlanItemQuerySet(models.QuerySet):
         )
 
     def with_progress(self, today=None):
-        """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None) and
-        `last_reported` (the as-of date of the latest approved report behind the item).
+        """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None),
+        `last_reported` (the as-of date of the latest approved report behind the item),
+        `no_report` (no approved report behind it: "no report yet") and `disagreement` (a
+        Disagreement value where the declared status contradicts the schedule, or None).
 
         The figures are nested correlated subqueries (a target's latest report, inside an
         item's mean, inside a project's roll-up of its tasks) that take Django far longer to
@@ -68,7 +70,11 @@ class PlanItemQuerySet(models.QuerySet):
         compiled = progress.compiled_annotations(self.model, self.db, today, build, ANNOTATIONS)
         return self.annotate(
             progress=compiled["progress"], last_reported=compiled["last_reported"]
-        ).annotate(schedule=compiled["schedule"])
+        ).annotate(
+            schedule=compiled["schedule"],
+            no_report=compiled["no_report"],
+            disagreement=compiled["disagreement"],
+        )
 
     def built_progress(self, today):
         """with_progress() built from Django expressions: what is compiled once, and what the
@@ -89,12 +95,36 @@ class PlanItemQuerySet(models.QuerySet):
                 over_rows(tasks, progress.SQLCount, "progress"),
             )
             last = progress.LaterDate(own_last, over_rows(tasks, progress.SQLMax, "last_reported"))
-        return self.annotate(progress=rolled, last_reported=last).annotate(
-            schedule=progress.schedule_position(F("progress"), today)
+        unmet = Exists(
+            own.filter(progress.has_goal())
+            .filter(Q(progress__isnull=True) | Q(progress__lt=100))
+            .values("pk")
+        )
+        return (
+            self.annotate(progress=rolled, last_reported=last)
+            .annotate(
+                schedule=progress.schedule_position(F("progress"), F("last_reported"), today),
+                no_report=ExpressionWrapper(
+                    progress.no_report_condition(), output_field=models.BooleanField()
+                ),
+            )
+            .annotate(disagreement=progress.status_check(F("schedule"), F("progress"), unmet))
         )
 
+    def no_report(self):
+        """Items with no approved report behind them (after with_progress())."""
+        return self.filter(progress.no_report_condition())
 
-ANNOTATIONS = ("progress", "last_reported", "schedule")
+    def stale(self, today=None):
+        """Items whose latest approved figure is stale (after with_progress())."""
+        return self.filter(last_reported__lt=progress.stale_cutoff(today or timezone.localdate()))
+
+    def disagreeing(self):
+        """Items whose declared status contradicts their figures (after with_progress())."""
+        return self.filter(disagreement__isnull=False)
+
+
+ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")
 
 
 def over_rows(queryset, function, field):

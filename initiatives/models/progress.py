@@ -16,12 +16,27 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
   points ahead of it, behind when more than that behind, on schedule in between; overdue once
   the due date has passed without completion; unknown (NULL) without dates or progress, and
   for cancelled items.
+- Silence counts: an item (or a target) with no approved report behind it is "no report yet"
+  (`no_report_condition`), and once TRACKER_NO_REPORT_BEHIND_AT percent of its period has passed
+  without one it is behind schedule (overdue after its due date, as any other). A share of the
+  period rather than a fixed number of days: a six-month task is owed its first figure sooner
+  than a three-year initiative.
+- The declared status is checked against the schedule (`status_check`): on track or not started
+  while behind or overdue, at risk while overdue, at risk or delayed while ahead, completed while
+  a target is not met. The contradiction is a Disagreement value, NULL when none.
+- A figure is stale when it was approved as of a date more than TRACKER_STALE_AFTER_DAYS before
+  today (`stale_cutoff`): the pages flag it "not updated since" that date.
 """
+
+from datetime import timedelta
+
+from django.conf import settings
 
 from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     DateField,
     Expression,
     F,
@@ -38,12 +53,13 @@ from django.db.models.lookups import (
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
+    In,
     IsNull,
     LessThan,
     LessThanOrEqual,
 )
 
-from .choices import Direction, Measure, Schedule, Status
+from .choices import Direction, Disagreement, Measure, Schedule, Status
 
 SCHEDULE_TOLERANCE = 10  # percentage points either side of the expected progress
 
@@ -189,8 +205,29 @@ def schedule_bucket(progress, start, end, today):
     return Cast(bucket, IntegerField())
 
 
-def schedule_position(progress, today):
-    """The Schedule value of an item, from its progress expression and today's date."""
+def silence_rules():
+    """The settings the figures are built with: part of what the compiled SQL is kept under."""
+    return (settings.TRACKER_NO_REPORT_BEHIND_AT,)
+
+
+def silent_too_long(start, end, today):
+    """Whether TRACKER_NO_REPORT_BEHIND_AT percent of the time from `start` to `end` has
+    passed by `today`: from then on, no report at all is behind schedule."""
+    share = settings.TRACKER_NO_REPORT_BEHIND_AT
+    return GreaterThanOrEqual(
+        DaysBetween(today, start) * Value(100), DaysBetween(end, start) * Value(share)
+    )
+
+
+def no_report_condition():
+    """An item with no approved report behind it: "no report yet". A cancelled item is owed
+    none. Reads the `last_reported` of PlanItemQuerySet.with_progress()."""
+    return Q(last_reported__isnull=True) & ~Q(status=Status.CANCELLED)
+
+
+def schedule_position(progress, last_reported, today):
+    """The Schedule value of an item, from its progress and last-reported expressions and
+    today's date."""
     today = Value(today)
     effective = Case(
         When(status=Status.COMPLETED, then=Value(100.0)),
@@ -204,25 +241,97 @@ def schedule_position(progress, today):
             then=Value(Schedule.OVERDUE.value),
         ),
         When(Q(start_date__isnull=True) | Q(due_date__isnull=True), then=Value(None)),
+        When(
+            IsNull(last_reported, True)
+            & ~Q(status=Status.COMPLETED)
+            & silent_too_long(F("start_date"), F("due_date"), today),
+            then=Value(Schedule.BEHIND.value),
+        ),
         default=schedule_bucket(effective, F("start_date"), F("due_date"), today),
         output_field=IntegerField(),
     )
 
 
+def status_check(schedule, progress, unmet_target):
+    """The Disagreement between an item's declared status and its figures, or NULL.
+
+    `unmet_target` is a condition: one of the item's own targets with a goal is short of it
+    or has no approved figure (a target never reported is not met)."""
+    status = F("status")
+
+    def declared(*statuses):
+        return In(status, [value.value for value in statuses])
+
+    return Case(
+        When(
+            declared(Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK)
+            & Exact(schedule, Schedule.OVERDUE.value),
+            then=Value(Disagreement.OVERDUE.value),
+        ),
+        When(
+            declared(Status.NOT_STARTED, Status.ON_TRACK) & Exact(schedule, Schedule.BEHIND.value),
+            then=Value(Disagreement.BEHIND.value),
+        ),
+        When(
+            declared(Status.AT_RISK, Status.DELAYED) & Exact(schedule, Schedule.AHEAD.value),
+            then=Value(Disagreement.AHEAD.value),
+        ),
+        When(
+            declared(Status.COMPLETED) & (LessThan(progress, 100.0) | unmet_target),
+            then=Value(Disagreement.UNMET.value),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def has_goal():
+    """A target that something can be measured against: a milestone, or a target value (a
+    monitored indicator has none)."""
+    return Q(measure=Measure.MILESTONE) | Q(target_value__isnull=False)
+
+
 def target_schedule_position(progress, today):
     """The Schedule value of a target, by the items' rule: its time runs from its baseline
     date (or its item's start) to its target date; unknown without both, or without
-    progress; overdue once the target date has passed short of 100."""
+    progress; overdue once the target date has passed short of 100.
+
+    A target with a goal and no approved region-wide report (`latest_as_of`, as annotated by
+    TargetQuerySet.with_progress()) is behind once enough of its time has passed without one,
+    as an item is, and overdue after its date."""
     today = Value(today)
     start = Coalesce(F("baseline_date"), F("item__start_date"))
     end = F("target_date")
+    silent = IsNull(F("latest_as_of"), True) & has_goal()
     return Case(
-        When(IsNull(progress, True) | IsNull(start, True) | IsNull(end, True), then=Value(None)),
+        When(IsNull(start, True) | IsNull(end, True), then=Value(None)),
         When(LessThanOrEqual(end, start), then=Value(None)),
-        When(LessThan(end, today) & LessThan(progress, 100), then=Value(Schedule.OVERDUE.value)),
+        When(IsNull(progress, True) & ~silent, then=Value(None)),
+        When(
+            LessThan(end, today) & (IsNull(progress, True) | LessThan(progress, 100)),
+            then=Value(Schedule.OVERDUE.value),
+        ),
+        When(
+            IsNull(progress, True),
+            then=Case(
+                When(silent_too_long(start, end, today), then=Value(Schedule.BEHIND.value)),
+                default=Value(None),
+            ),
+        ),
         default=schedule_bucket(progress, start, end, today),
         output_field=IntegerField(),
     )
+
+
+def stale_cutoff(today):
+    """Figures approved as of a date before this one are stale on `today`."""
+    return today - timedelta(days=settings.TRACKER_STALE_AFTER_DAYS)
+
+
+def is_stale(as_of, today):
+    """Whether a figure approved as of `as_of` is stale on `today`; no figure is not stale
+    (it is "no report yet")."""
+    return as_of is not None and as_of < stale_cutoff(today)
 
 
 class CompiledSQL(Expression):
@@ -254,7 +363,7 @@ COMPILED_KEPT = 32  # (model, database, day) entries; a process rarely needs mor
 def compiled_annotations(model, using, today, build, names):
     """CompiledSQL for each named annotation of the queryset `build()` returns, built the
     first time for this model, database and day, and then kept."""
-    key = (model, using, connections[using].vendor, today)
+    key = (model, using, connections[using].vendor, today, silence_rules())
     found = _compiled.get(key)
     if found is None:
         query = build().query
