@@ -9,6 +9,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         import initiatives.audit  # noqa: F401  (connects the sign-in failure receiver)
+        import initiatives.security  # noqa: F401  (connects the per-username failure count)
         from initiatives.caching import connect_receivers
         from initiatives.db import install_triggers
 

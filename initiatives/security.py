@@ -1,17 +1,26 @@
 """Response headers, error pages and session rules that keep the site safe on the internet."""
 
+import hashlib
 import ipaddress
+import logging
+import math
 import sys
 import time
 from urllib.parse import unquote
 
+from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.exceptions import BadRequest
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import caches
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
 
 from . import audit
@@ -84,6 +93,138 @@ def client_address(request):
         return str(ipaddress.ip_address(forwarded[-count]))
     except ValueError:
         return remote
+
+
+# Sign-in throttling per username across addresses (docs/reliability.md, "Sign-in throttling").
+# django-axes locks a username at one address; these counters, in the shared cache, slow down
+# the guesses at one username from many addresses without ever locking the account.
+logger = logging.getLogger(__name__)
+
+
+def throttle_cache():
+    return caches[settings.SIGNIN_THROTTLE_CACHE]
+
+
+def throttle_key(kind, username):
+    digest = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"signin:{kind}:{digest}"
+
+
+def username_failures(username):
+    return throttle_cache().get(throttle_key("failures", username), 0)
+
+
+def count_username_failure(username):
+    """One more failed sign-in for `username`, from any address. The window slides: it lasts
+    SIGNIN_USERNAME_WINDOW seconds after the latest failure, so a slow attack stays slowed."""
+    cache, key, window = (
+        throttle_cache(),
+        throttle_key("failures", username),
+        settings.SIGNIN_USERNAME_WINDOW,
+    )
+    if not cache.add(key, 1, window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.add(key, 1, window)
+        cache.touch(key, window)
+
+
+def is_known_address(username, address):
+    """Whether `username` signed in successfully from `address` lately (django-axes' access
+    log): its own office, say, which an attacker elsewhere cannot send from."""
+    from axes.models import AccessLog
+
+    if not address:
+        return False
+    since = timezone.now() - settings.SIGNIN_KNOWN_ADDRESS_AGE
+    return AccessLog.objects.filter(
+        username=username, ip_address=address, attempt_time__gte=since
+    ).exists()
+
+
+def sign_in_wait(request, username):
+    """Seconds this sign-in for `username` must wait, or 0 to try the password now.
+
+    Below SIGNIN_USERNAME_FAILURE_LIMIT failures there is no wait. Above it, an address the
+    account signed in from lately is not held back; any other gets one attempt for the
+    username every SIGNIN_USERNAME_DELAY seconds, whichever address it comes from.
+    """
+    if username_failures(username) < settings.SIGNIN_USERNAME_FAILURE_LIMIT:
+        return 0
+    if is_known_address(username, client_address(request)):
+        return 0
+    cache, key, delay = (
+        throttle_cache(),
+        throttle_key("next", username),
+        settings.SIGNIN_USERNAME_DELAY,
+    )
+    now = time.time()
+    if cache.add(key, now + delay, delay):
+        return 0
+    next_at = cache.get(key)
+    if next_at is None:  # the slot just opened
+        return 0 if cache.add(key, now + delay, delay) else delay
+    return max(1, math.ceil(next_at - now))
+
+
+class UsernameThrottleBackend:
+    """An authentication backend that checks no password: placed after django-axes' backend
+    and before Django's, it holds back a sign-in for a username under attack (sign_in_wait).
+
+    A held-back attempt is marked as django-axes marks a locked one, so that django-axes
+    records no failure for it and answers with `lockout_response`.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None or not username:
+            return None
+        try:
+            wait = sign_in_wait(request, username)
+        except Exception:  # an unreachable cache leaves django-axes' lock alone, never a 500
+            logger.exception("The sign-in throttle's cache is unreachable")
+            return None
+        request.sign_in_checked = True
+        if wait:
+            request.sign_in_wait = wait
+            request.axes_locked_out = True
+            audit.log(
+                "sign_in_throttled", request, level=logging.WARNING, username=username, wait=wait
+            )
+            raise PermissionDenied
+        return None
+
+
+@receiver(user_login_failed, dispatch_uid="initiatives.security.count_username_failure")
+def username_failure(sender, credentials, request=None, **kwargs):
+    # Only attempts that were tried against the password count: not those refused by a lock
+    # (django-axes' backend stops them before ours) nor those held back here.
+    if request is None or not getattr(request, "sign_in_checked", False):
+        return
+    if getattr(request, "sign_in_wait", None):
+        return
+    username = get_client_username(request, credentials)
+    if username:
+        try:
+            count_username_failure(username)
+        except Exception:
+            logger.exception("The sign-in throttle's cache is unreachable")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page for a locked or held-back sign-in, a 429 whose
+    Retry-After and text give the wait."""
+    wait = getattr(request, "sign_in_wait", None)
+    context = {"username": get_client_username(request, credentials) or ""}
+    if wait:
+        context["wait_seconds"] = wait
+    else:
+        cool_off = get_cool_off(request)
+        context["cooloff_timedelta"] = cool_off
+        wait = math.ceil(cool_off.total_seconds())
+    response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -69,8 +69,9 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: cached pages must not outlive the rows a test
-    rolls back (which sends no signal)."""
+    rolls back (which sends no signal), nor one test's failed sign-ins slow down the next."""
     cache.clear()
+    caches["signin"].clear()
 
 
 @pytest.fixture

@@ -148,14 +148,25 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "tracker",
-        }
+        },
+        "signin": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker-signin",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
+        },
+        # Apart from the pages, so that filling the page cache never culls the counters.
+        "signin": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "signin",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_EXCLUDE = ["/admin/", "/i18n/", "/static/", "/_bench/"]
@@ -173,6 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "initiatives.security.UsernameThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Five failed sign-ins lock that username from that address for 15 minutes, never for good:
@@ -180,8 +192,20 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
+# The 15 minutes run from the lock: attempts while locked neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_LOCKOUT_CALLABLE = "initiatives.security.lockout_response"
+# Across addresses (initiatives.security.sign_in_wait): once one username has had this many
+# failures, with no more than SIGNIN_USERNAME_WINDOW seconds between one and the next, it gets
+# one attempt every SIGNIN_USERNAME_DELAY seconds from anywhere but the addresses it signed in
+# from within SIGNIN_KNOWN_ADDRESS_AGE. It is slowed down, never locked.
+SIGNIN_USERNAME_FAILURE_LIMIT = 10
+SIGNIN_USERNAME_WINDOW = 60 * 60
+SIGNIN_USERNAME_DELAY = 60
+SIGNIN_KNOWN_ADDRESS_AGE = timedelta(days=90)
+SIGNIN_THROTTLE_CACHE = "signin"
 # Behind reverse proxies REMOTE_ADDR is the nearest proxy's, and one lock would then hold every
 # client. Each proxy appends the address it was reached from to X-Forwarded-For; the entry
 # DJANGO_PROXY_COUNT places from the right is the client's (the entries to its left are
@@ -266,6 +290,17 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # An import writes every row or none.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Limits of one import (initiatives/admin/imports.py), refused with a message before any work,
+# so that one upload cannot stall a worker or, on SQLite, hold the write lock for long. A full
+# export of 5,000 targets is about 0.4 MB as XLSX and unpacks to about 5 MB.
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS") or 5000)
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES") or 2 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_BYTES") or 10 * 1024 * 1024
+)
+# Seconds the check of a file's rows may take (the preview, and the import it confirms): past
+# them it stops and asks for a smaller file, well before a worker's timeout.
+IMPORT_TIME_LIMIT = float(os.environ.get("DJANGO_IMPORT_TIME_LIMIT") or 20)
 
 # What the public pages say about silence (README, Configuration): an item or target with no
 # approved report counts as behind schedule once this share (percent) of its period has passed,
