@@ -6,13 +6,15 @@ moved on since, the save is refused and the message says who changed what, and w
 record's history.
 """
 
+import itertools
+
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from . import history
+
 SEEN_VERSION = "_seen_version"  # name of the hidden inputs carrying "pk:version" on a changelist
-IGNORED_FIELDS = {"version", "updated_at"}
 
 
 def current_version(instance, lock=False):
@@ -24,27 +26,32 @@ def current_version(instance, lock=False):
 
 
 def changed_fields(instance, since_version):
-    """Verbose names of the fields changed after `since_version`, and who changed them when."""
-    history = getattr(instance, "history", None)
-    if history is None:
+    """Verbose names of the fields changed after `since_version`, who changed them and when
+    (the last change), from the record's history.
+
+    When the history does not hold the version seen (a record loaded without history, see
+    history.py), the first change cannot be told: the names end with a None.
+    """
+    records = getattr(instance, "history", None)
+    if records is None:
         return [], [], None
-    newer = list(history.filter(version__gt=since_version).order_by("history_date"))
+    newer = list(records.filter(version__gt=since_version).order_by("history_date", "pk"))
     if not newer:
         return [], [], None
-    older = history.filter(version__lte=since_version).order_by("-history_date").first()
+    older = records.filter(version__lte=since_version).order_by("-history_date", "-pk").first()
+    steps = [older, *newer] if older is not None else newer
     fields = []
-    if older is not None:
-        delta = newer[-1].diff_against(older)
-        for change in delta.changes:
-            if change.field in IGNORED_FIELDS:
-                continue
-            field = instance._meta.get_field(change.field)
-            fields.append(str(capfirst(field.verbose_name)))
+    for before, after in itertools.pairwise(steps):
+        for change in history.changes(after, before):
+            if change.field not in fields:
+                fields.append(change.field)
     users = []
     for record in newer:
         name = str(record.history_user) if record.history_user else _("someone")
         if name not in users:
             users.append(name)
+    if older is None:
+        fields.append(None)
     return fields, users, newer[-1].history_date
 
 
@@ -63,7 +70,7 @@ def conflict_message(instance, seen_version):
         "object": instance,
         "users": ", ".join(users) or _("someone"),
         "when": formats.date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "",
-        "fields": ", ".join(fields) or _("no visible field"),
+        "fields": described(fields),
     }
     if when:
         text = _(
@@ -78,6 +85,16 @@ def conflict_message(instance, seen_version):
             "change again."
         )
     return text % params
+
+
+def described(fields):
+    """The changed fields named for a person; None stands for a change the history lacks."""
+    if fields == [None]:
+        return _("fields the history does not show")
+    names = [name for name in fields if name is not None]
+    if len(names) < len(fields):
+        names.append(_("maybe others the history does not show"))
+    return ", ".join(names) or _("no visible field")
 
 
 def seen_versions(request):

@@ -15,10 +15,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import audit, locking, permissions
 from ..forms import FiniteDecimalField
+from .history import ChangesHistoryAdmin
 
 BIGGEST_KEY = 2**63 - 1
 
@@ -245,9 +245,9 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/initiatives/action_confirmation.html", context)
 
 
-class TrackerAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """A scoped ModelAdmin whose history is django-simple-history's: who changed what, when
-    and why."""
+class TrackerAdmin(ScopedAdmin, ChangesHistoryAdmin):
+    """A scoped ModelAdmin whose history is django-simple-history's: who changed which
+    fields from what to what, when and why (admin/history.py)."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_object(request, object_id)

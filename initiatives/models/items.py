@@ -460,9 +460,10 @@ class Responsibility(models.Model):
 
 
 # django-simple-history listens for saves of PlanItem, but Django names the proxy as the
-# sender when a Task is saved: the proxies get the same receivers.
+# sender when a Task is saved. Saves and deletes reach it through apps.py, which sends every
+# proxy's again as its concrete model's (connecting them here as well wrote each change
+# twice, the second row showing no change); pre_delete, which apps.py does not forward, is
+# connected here.
 for _proxy in ITEM_MODELS:
     _proxy._meta.simple_history_manager_attribute = "history"
-    models.signals.post_save.connect(ITEM_HISTORY.post_save, sender=_proxy, weak=False)
     models.signals.pre_delete.connect(ITEM_HISTORY.pre_delete, sender=_proxy, weak=False)
-    models.signals.post_delete.connect(ITEM_HISTORY.post_delete, sender=_proxy, weak=False)

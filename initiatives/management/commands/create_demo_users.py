@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from initiatives import history
 from initiatives.demo.reference import ACCOUNTS
 from initiatives.models import Member, StaffProfile
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Create or update the demo staff accounts: office (reviewer for the whole region) and "
         "one editor per member, all with the password in DEMO_PASSWORD (default “demo”). "
-        "Runs only with DEBUG on."
+        "Runs only with DEBUG on. Gives the records loaded without history (loaddata writes "
+        "none) a first history row."
     )
 
     def handle(self, *args, **options):
@@ -63,6 +65,12 @@ class Command(BaseCommand):
                 member = members[member_slug].name_en if member_slug else "whole region"
                 action = "Created" if created else "Updated"
                 self.stdout.write(f"{action} {username:<9} {group.name} ({member})")
+
+        # loaddata writes no history: without a first row, a record's first change could not
+        # show what it changed (initiatives/history.py).
+        recorded = history.record_loaded_history()
+        if recorded:
+            self.stdout.write(f"Recorded the loaded values of {recorded} records in their history")
 
         shown = "in DEMO_PASSWORD" if from_env else f"“{password}”"
         self.stdout.write(
