@@ -124,7 +124,7 @@ def test_review_workflow_end_to_end(client, make, jiangsu, office):
     client.force_login(office)
     client.post(
         url("submittedreport", "changelist"),
-        {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+        {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
     )
     report.refresh_from_db()
     assert report.status == ReviewState.APPROVED
@@ -151,7 +151,7 @@ def test_approval_needs_a_source_or_evidence(client, make, office):
     client.force_login(office)
     response = client.post(
         url("submittedreport", "changelist"),
-        {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+        {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
         follow=True,
     )
     report.refresh_from_db()
@@ -352,7 +352,7 @@ class TestConcurrentEdits:
                 "action": "approve_reports",
                 "_selected_action": [report.pk],
                 "_seen_version": listed,
-                "index": 0,
+                "apply": "yes",
             },
         )
         report.refresh_from_db()

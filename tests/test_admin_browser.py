@@ -94,6 +94,7 @@ def test_a_jiangsu_report_is_approved_and_moves_the_task(page, live_server):
     page.check(f"input.action-select[value='{report.pk}']")
     page.select_option("select[name=action]", "approve_reports")
     page.click("button[name=index]")
+    page.click("input[type=submit][value=Confirm]")
     page.wait_for_load_state()
     report.refresh_from_db()
     assert report.status == ReviewState.APPROVED

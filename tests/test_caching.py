@@ -219,7 +219,7 @@ class TestNeverStale:
 
         office.post(
             admin_url("submittedreport", "changelist"),
-            {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+            {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
         )
         report.refresh_from_db()
         assert report.status == ReviewState.APPROVED

@@ -81,7 +81,7 @@ def test_approvals_and_returns_are_logged_with_the_reviewer(
     queue = url("submittedreport", "changelist")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            queue, {"action": "approve_reports", "_selected_action": [approved.pk], "index": 0}
+            queue, {"action": "approve_reports", "_selected_action": [approved.pk], "apply": "yes"}
         )
         client.post(
             queue,

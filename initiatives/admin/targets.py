@@ -1,13 +1,16 @@
 """Targets, progress reports and the review queue; the logs kept beside them."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,11 +24,14 @@ from ..models import (
     SubmittedReport,
     Target,
     TargetRevision,
+    progress,
 )
 from ..resources import ProgressReportResource, TargetResource
+from ..templatetags.figures import report_figure, target_figure
 from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin
 from .filters import ReportMemberFilter, TargetMemberFilter
 from .items import format_progress
+from .review import APPROVE, ReviewPageMixin
 
 
 def url_for(model_name, view, *args):
@@ -209,6 +215,18 @@ class ReviewActionsMixin:
 
     @admin.action(description=_("Approve the selected reports"), permissions=["review"])
     def approve_reports(self, request, queryset):
+        if "apply" not in request.POST:
+            return self.confirmation_page(
+                request,
+                queryset,
+                forms.Form(),
+                "approve_reports",
+                _("Approve reports"),
+                _(
+                    "Once approved, these reports count in every public figure, and they are "
+                    "kept as the record: a correction is a new report."
+                ),
+            )
 
         def approve(report):
             report.approve(request.user)
@@ -372,8 +390,9 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
 
 
 @admin.register(SubmittedReport)
-class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
-    """The review queue: submitted reports, oldest first, to approve or return."""
+class SubmittedReportAdmin(ReviewPageMixin, ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
+    """The review queue: submitted reports, oldest first, to approve or return, from the list
+    or from each report's review page (admin/review.py)."""
 
     list_display = (
         "__str__",
@@ -394,6 +413,117 @@ class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=ReviewState.SUBMITTED)
 
+    def get_object(self, request, object_id, from_field=None):
+        report = super().get_object(request, object_id, from_field)
+        if report is not None:
+            report = (
+                type(report)
+                .objects.select_related("target__item", "member", "source", "reported_by")
+                .get(pk=report.pk)
+            )
+        return report
+
+    def review_record_exists(self, request, key):
+        return permissions.scope(request.user, ProgressReport.objects.filter(pk=key)).exists()
+
+    def review_gone(self, request, key):
+        report = ProgressReport.objects.get(pk=key)
+        return _("“%(report)s” is no longer waiting for review: it is %(state)s.") % {
+            "report": report,
+            "state": report.get_status_display().lower(),
+        }
+
+    def review_sections(self, request, report):
+        target = report.target
+        shown = ReportFacts(report)
+        return [
+            (
+                None,
+                [
+                    (_("Target"), admin_link(request, target, str(target))),
+                    (_("Item"), f"{target.item.code} {target.item.title}"),
+                    (_("For"), report.member.name if report.member else _("the whole region")),
+                    (label("as_of"), shown.date(report.as_of)),
+                    (label("value"), report_figure(report, target)),
+                    (label("reported_by"), report.reported_by or "—"),
+                    (label("submitted_at"), shown.moment(report.submitted_at)),
+                ],
+            ),
+            (
+                _("Against the target"),
+                [
+                    (_("Previous approved value"), shown.previous()),
+                    (
+                        _("Baseline"),
+                        shown.dated(target_figure(target, "baseline"), target.baseline_date),
+                    ),
+                    (_("Target"), shown.dated(target_figure(target), target.target_date)),
+                    (_("Progress published now"), shown.progress_now()),
+                    (_("Progress with this value"), shown.progress_given()),
+                ],
+            ),
+            (
+                _("Source or evidence"),
+                [
+                    (label("source"), shown.source()),
+                    (label("evidence_url"), external_link(report.evidence_url)),
+                ],
+            ),
+            (
+                _("Other members' latest approved values as of %(date)s")
+                % {"date": shown.date(report.as_of)},
+                shown.breakdown(),
+            ),
+            (
+                _("Narrative and note"),
+                [
+                    (label("narrative_en"), report.narrative_en),
+                    (label("narrative_zh"), report.narrative_zh),
+                    (label("note"), report.note),
+                    (
+                        _("The report"),
+                        format_html(
+                            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+                            url_for("progressreport", "change", report.pk),
+                            _("its form"),
+                            url_for("progressreport", "history", report.pk),
+                            _("its history"),
+                        ),
+                    ),
+                ],
+            ),
+        ]
+
+    def review_outcome(self, report, decision, reason):
+        params = {
+            "figure": report_figure(report),
+            "date": formats.date_format(report.as_of),
+            "target": report.target.code,
+            "whom": report.member.name if report.member else _("the whole region"),
+            "author": report.reported_by or _("its author"),
+        }
+        if decision == APPROVE:
+            return (
+                _(
+                    "Approving publishes %(figure)s as of %(date)s on %(target)s for %(whom)s: "
+                    "from now on it counts in every public figure, and it is kept as the "
+                    "record (a correction is a new report)."
+                )
+                % params
+            )
+        return (
+            _(
+                "Returning sends the report back to %(author)s with your reason: it does not "
+                "count publicly, and can be corrected and submitted again."
+            )
+            % params
+        )
+
+    def review_success(self, report, decision):
+        if decision == APPROVE:
+            return _("“%(report)s” was approved: it now counts publicly.") % {"report": report}
+        return _("“%(report)s” was returned with your reason.") % {"report": report}
+
     def has_add_permission(self, request):
         return False
 
@@ -410,6 +540,129 @@ class SubmittedReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
         """A queued report's history is the report's."""
         self._check_object(request, object_id)
         return HttpResponseRedirect(url_for("progressreport", "history", object_id))
+
+
+def label(name):
+    """A report field's label, as its form shows it."""
+    return capfirst(ProgressReport._meta.get_field(name).verbose_name)
+
+
+def admin_link(request, obj, text):
+    """A link to the object's admin page, or the text alone for a user who may not open it."""
+    opts = obj._meta
+    if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        return text
+    return format_html('<a href="{}">{}</a>', url_for(opts.model_name, "change", obj.pk), text)
+
+
+def external_link(address, text=None):
+    if not address:
+        return ""
+    return format_html(
+        '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', address, text or address
+    )
+
+
+class ReportFacts:
+    """What a reviewer compares a report with, each as the page shows it."""
+
+    def __init__(self, report):
+        self.report, self.target = report, report.target
+
+    @staticmethod
+    def date(value):
+        return formats.date_format(value) if value else "—"
+
+    @staticmethod
+    def moment(value):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
+
+    def dated(self, figure, day):
+        if not figure:
+            return "—"
+        if day is None:
+            return figure
+        return _("%(figure)s (%(date)s)") % {"figure": figure, "date": self.date(day)}
+
+    def approved_before(self):
+        """The approved reports on the target dated no later than this one, newest first."""
+        return (
+            ProgressReport.objects.approved()
+            .filter(target=self.target, as_of__lte=self.report.as_of)
+            .exclude(pk=self.report.pk)
+            .select_related("member")
+            .order_by("-as_of", "-pk")
+        )
+
+    def previous(self):
+        previous = self.approved_before().filter(member=self.report.member_id).first()
+        if previous is None:
+            return _("none yet")
+        return _("%(figure)s as of %(date)s") % {
+            "figure": report_figure(previous, self.target),
+            "date": self.date(previous.as_of),
+        }
+
+    def progress_now(self):
+        target = Target.objects.with_progress().get(pk=self.target.pk)
+        if target.latest_as_of is None:
+            return _("none yet")
+        return _("%(progress)s as of %(date)s") % {
+            "progress": format_progress(target.progress),
+            "date": self.date(target.latest_as_of),
+        }
+
+    def progress_given(self):
+        """The progress this report's value gives the target, by the rule of
+        models/progress.py (evaluated in SQL, as for the published reports)."""
+        given = (
+            ProgressReport.objects.filter(pk=self.report.pk)
+            .annotate(p=progress.report_percent(), x=progress.report_exceeded())
+            .values("p", "x")
+        )
+        found = (
+            Target.objects.filter(pk=self.target.pk)
+            .annotate(p=Subquery(given.values("p")[:1]), x=Subquery(given.values("x")[:1]))
+            .values("p", "x")
+            .get()
+        )
+        if found["p"] is None:
+            return _("none: the target has no target value") if self.target.is_numeric else "—"
+        text = format_progress(found["p"])
+        return _("%(progress)s, target exceeded") % {"progress": text} if found["x"] else text
+
+    def source(self):
+        source = self.report.source
+        if source is None:
+            return ""
+        title = external_link(source.url, source.title) if source.url else source.title
+        published = self.date(source.published_on) if source.published_on else source.date_note
+        return format_html("{} — {}, {}", title, source.publisher, published)
+
+    def breakdown(self):
+        latest = {}
+        others = self.approved_before().filter(member__isnull=False)
+        if self.report.member_id:
+            others = others.exclude(member=self.report.member_id)
+        for report in others:
+            latest.setdefault(report.member_id, report)
+        rows = []
+        for member in Member.objects.exclude(pk=self.report.member_id or 0):
+            found = latest.get(member.pk)
+            if found is None:
+                rows.append((member.name, _("no approved value")))
+            else:
+                rows.append(
+                    (
+                        member.name,
+                        _("%(figure)s as of %(date)s")
+                        % {
+                            "figure": report_figure(found, self.target),
+                            "date": self.date(found.as_of),
+                        },
+                    )
+                )
+        return rows
 
 
 class LogAdmin(ScopedAdmin):
