@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import ProgressReport, ReviewState
+from tests.admin_forms import seen_versions
 from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -201,10 +202,16 @@ class TestTheQueue:
 
     def test_the_list_action_asks_before_approving(self, client, office, railway):
         queue = url("submittedreport", "changelist")
-        selection = {"action": "approve_reports", "_selected_action": [railway.pk], "index": 0}
+        selection = {
+            "action": "approve_reports",
+            "_selected_action": [railway.pk],
+            "_seen_version": seen_versions([railway]),
+            "index": 0,
+        }
         response = client.post(queue, selection)
         assert response.status_code == 200
         assert str(railway) in text_of(response)
+        assert response.context["seen_versions"] == selection["_seen_version"]  # carried on
         railway.refresh_from_db()
         assert railway.status == ReviewState.SUBMITTED
         client.post(queue, {**selection, "apply": "yes"})
