@@ -49,17 +49,21 @@ class ReviewPageMixin:
     """Make a ModelAdmin's change page the review page of the record (ScopedAdmin first).
 
     The records have `version`, `approve(by)` and `send_back(by, reason)`, which raise
-    ValidationError when the step is not allowed; the admin's queryset is the queue, in its
-    `ordering`, and `has_review_permission(request)` says who may decide. To reuse it (for a
-    revision of an item's dates or a target, say), mix it in and write:
+    ValidationError when the step is not allowed. The admin's `get_queryset` is the queue:
+    only the records waiting, in the user's scope, and its `ordering` is the queue's order;
+    `has_review_permission(request)` says who may decide. To reuse it (for a revision of an
+    item's dates or of a target, say: `get_queryset` filtered to those waiting, `ordering =
+    ("proposed_at", "pk")`), put it first among the admin's bases and write:
 
     - `review_sections(request, obj)`: the facts, as [(heading or None, [(label, value)])];
       a value is text, or HTML made safe with format_html;
     - `review_outcome(obj, decision, reason)`: one sentence saying what the step will do;
-    - optionally `review_success(obj, decision)`, the message once done, and
-      `review_gone(request, key)`, the message for a record no longer in the queue.
+    - optionally `review_success(obj, decision)`, the message once done,
+      `review_gone(request, key)`, the message for a record no longer waiting, and
+      `review_record_exists(request, key)`, whether the key names one the user may see.
 
     The template, admin/initiatives/review.html, knows nothing of the model.
+    SubmittedReportAdmin (admin/targets.py) is the example.
     """
 
     review_template = "admin/initiatives/review.html"
