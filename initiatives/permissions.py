@@ -97,3 +97,32 @@ def may_edit_report(user, report):
 
 def may_delete_report(user, report):
     return user.is_superuser or report.status in EDITABLE_REPORT_STATES
+
+
+# What only the office changes: where an item or a target sits in the plan, whether a target
+# is a headline indicator, and whether the sources state it. Member editors see these fields
+# read-only in every form, and an import row may not change them.
+OFFICE_FIELDS = {
+    PlanItem: ("plan", "code", "focus_area", "parent", "is_illustrative", "sources"),
+    Target: ("code", "item", "is_headline", "is_illustrative"),
+}
+# What the review workflow writes (report.submit(), .approve(), .send_back()), never a person.
+WORKFLOW_FIELDS = {
+    ProgressReport: (
+        "status",
+        "review_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "submitted_at",
+        "reported_by",
+    ),
+}
+
+
+def readonly_fields(user, model):
+    """The fields of `model` that `user` may not change: by form, list edit or import alike."""
+    model = model._meta.concrete_model
+    fields = WORKFLOW_FIELDS.get(model, ())
+    if not sees_everything(user):
+        fields += OFFICE_FIELDS.get(model, ())
+    return fields

@@ -95,9 +95,8 @@ class TargetInline(ScopedMixin, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not permissions.sees_everything(request.user):
-            fields.append("code")
-        return fields
+        readonly = permissions.readonly_fields(request.user, Target)
+        return fields + [name for name in readonly if name in self.fields]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -163,7 +162,6 @@ class PlanItemAdmin(TrackerAdmin):
         "updated_at",
     )
     RECENT_REPORTS = 10
-    editor_readonly_fields = ("plan", "code", "focus_area", "is_illustrative", "sources")
     main_fields = ("plan", "code", "title_en", "title_zh", "focus_area")
     inlines = (ResponsibilityInline, TargetInline)
 
@@ -204,9 +202,7 @@ class PlanItemAdmin(TrackerAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not permissions.sees_everything(request.user):
-            fields += self.editor_readonly_fields
-        return fields
+        return fields + list(permissions.readonly_fields(request.user, self.model))
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -345,7 +341,6 @@ class SupportedItemField(ModelChoiceField):
 class TaskAdmin(PlanItemAdmin, ImportExportTrackerAdmin):
     resource_classes = (TaskResource,)
     main_fields = (*PlanItemAdmin.main_fields, "parent")
-    editor_readonly_fields = (*PlanItemAdmin.editor_readonly_fields, "parent")
 
     def get_list_display(self, request):
         return (*super().get_list_display(request)[:4], "supports", *self.list_display[4:])

@@ -120,9 +120,7 @@ class TargetAdmin(ImportExportTrackerAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not permissions.sees_everything(request.user):
-            fields += ["code", "item", "is_headline", "is_illustrative"]
-        return fields
+        return fields + list(permissions.readonly_fields(request.user, Target))
 
     @admin.display(description=_("name"), ordering="name_en")
     def target_name(self, target):
