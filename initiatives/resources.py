@@ -8,13 +8,16 @@ about the plan the site opens on. Text cells that a spreadsheet would read as a 
 exported with a leading apostrophe, which an import removes again.
 """
 
+import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.results import RowResult
 
 from . import locking, permissions
 from .forms import measure_misfits
@@ -38,6 +41,8 @@ from .tables import FORMULA_TRIGGERS, formula_safe
 
 # The columns that name the item a task supports, one per kind, as in the plan's lists.
 PARENT_COLUMNS = {ItemKind.PROJECT: "project", ItemKind.INITIATIVE: "initiative"}
+# Fields every save writes itself: a row does not change them.
+BOOKKEEPING = {"version", "updated_at"}
 
 
 def restore(value):
@@ -108,6 +113,7 @@ class ParentField(fields.Field):
         widget = LookupWidget(model, "code", label, scoped=True, plan_field="plan")
         super().__init__(attribute=column, column_name=column, widget=widget)
         self.kind = kind
+        self.model_field = "parent"
 
     def get_value(self, instance):
         parent = instance.parent if instance.parent_id else None
@@ -127,6 +133,19 @@ class ParentField(fields.Field):
                     _("A task supports one cooperation project or one initiative, not both.")
                 )
         instance.parent = chosen
+
+
+class TooLong(Exception):
+    """The rows of a file took longer to check than the time limit allows."""
+
+    def __init__(self, row_number):
+        super().__init__(
+            _(
+                "The file took too long to check (more than %(seconds)s seconds, stopped at "
+                "row %(row)s); nothing was saved: split it into smaller files."
+            )
+            % {"seconds": f"{settings.IMPORT_TIME_LIMIT:g}", "row": row_number}
+        )
 
 
 class TrackerResource(resources.ModelResource):
@@ -191,6 +210,27 @@ class TrackerResource(resources.ModelResource):
             return value
         return formula_safe(value)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
+        self.cut_off_at = None
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # The clock is read between rows: past the time limit the remaining rows are left
+        # unread and the whole import is refused (after_import).
+        if self.cut_off_at is None and time.monotonic() >= self.deadline:
+            self.cut_off_at = kwargs["row_number"]
+        if self.cut_off_at is not None:
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.cut_off_at is not None:
+            result.append_base_error(self.get_error_result_class()(TooLong(self.cut_off_at)))
+
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
             row[key] = restore(value)
@@ -222,26 +262,100 @@ class TrackerResource(resources.ModelResource):
                 % {"key": self.row_key}
             )
 
-    def check_version(self, instance, new, row):
-        if new or "version" not in row:
-            return
-        seen = self.text(row, "version")
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self.row_key = self.text(row, self.get_import_id_fields()[0]) or _("(new)")
+        self.row, self.new = row, new
+        self.check_scope(instance, new)
+
+    def import_instance(self, instance, row, **kwargs):
+        # What the record holds before the row: what the row changes is measured against it.
+        self.before = self.values(instance)
+        super().import_instance(instance, row, **kwargs)
+
+    def values(self, instance):
+        return {
+            field.name: field.value_from_object(instance)
+            for field in instance._meta.concrete_fields
+            if field.name not in BOOKKEEPING
+        }
+
+    def changed_fields(self, instance):
+        """The model fields the row changes (for a new row: sets to other than the default)."""
+        after = self.values(instance)
+        return [name for name, value in after.items() if value != self.before[name]]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Every model field counts, also those set through a column of another name (a
+        # target's item, a task's project or initiative).
+        if not self._meta.skip_unchanged or import_validation_errors or self.new:
+            return False
+        return not self.changed_fields(instance)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The row's own errors, then the doors every change goes through: the fields the
+        user may change (as in the forms), the rules of the record's state, and the version
+        the row was exported at."""
+        errors = dict(import_validation_errors or {})
+        changed = self.changed_fields(instance)
+        for problem in (self.forbidden_changes(changed), self.refusal(instance, changed)):
+            if problem:
+                errors = ValidationError(problem).update_error_dict(errors)
+        if changed and not self.new and "version" not in errors:
+            problem = self.version_problem(instance)
+            if problem:
+                errors = ValidationError(problem).update_error_dict(errors)
+        super().validate_instance(instance, errors, validate_unique)
+
+    def columns_of(self, model_field):
+        """The columns of the file that write `model_field`, as the row names them."""
+        columns = [
+            field.column_name
+            for field in self.fields.values()
+            if getattr(field, "model_field", field.attribute or field.column_name) == model_field
+        ]
+        present = [column for column in columns if column in self.row]
+        return present or columns or [model_field]
+
+    def forbidden_changes(self, changed):
+        """{column: message} for each changed field that the user may not change."""
+        readonly = permissions.readonly_fields(self.user, self._meta.model) if self.user else ()
+        if self.new:
+            message = _("You may not set %(column)s.")
+        else:
+            message = _("You may not change %(column)s.")
+        problems = {}
+        for name in changed:
+            if name in readonly:
+                for column in self.columns_of(name):
+                    problems[column] = [message % {"column": column}]
+        return problems
+
+    def refusal(self, instance, changed):
+        """Why this record may not be changed at all in its state, or None."""
+        return None
+
+    def version_problem(self, instance):
+        """Why the row's version does not let it change the record, or None."""
+        seen = self.text(self.row, "version")
         if not seen:
-            return
+            return {
+                "version": [
+                    _(
+                        "This row changes “%(key)s” but does not give the version it was "
+                        "exported at (column version), so it could overwrite a change saved "
+                        "since: export again and make your changes in that file."
+                    )
+                    % {"key": self.row_key}
+                ]
+            }
         try:
             number = Decimal(seen)
         except ArithmeticError:
             number = None
         if number is None or not number.is_finite() or number != int(number) or number < 1:
-            raise ValidationError({"version": _("The version is a whole number.")})
+            return {"version": [_("The version is a whole number.")]}
         message = locking.conflict_message(instance, int(number))
-        if message:
-            raise ValidationError(message)
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        self.row_key = self.text(row, self.get_import_id_fields()[0]) or _("(new)")
-        self.check_scope(instance, new)
-        self.check_version(instance, new, row)
+        return {"version": [message]} if message else None
 
 
 class TaskResource(TrackerResource):
@@ -497,6 +611,8 @@ class ProgressReportResource(TrackerResource):
             "version",
         )
         clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
 
     related = ("target__item__plan", "member", "source")
 
@@ -514,17 +630,22 @@ class ProgressReportResource(TrackerResource):
                 {"uuid": _("“%(value)s” is not a report key.") % {"value": key}}
             ) from None
 
+    def refusal(self, instance, changed):
+        # An approved report is the published record, whoever imports: a correction is a
+        # new report.
+        if not changed or self.new:
+            return None
+        if instance.status == ReviewState.APPROVED or (
+            self.user is not None and not permissions.may_edit_report(self.user, instance)
+        ):
+            return _("Report “%(key)s” is %(state)s and can no longer be changed.") % {
+                "key": self.row_key,
+                "state": instance.get_status_display().lower(),
+            }
+        return None
+
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        if (
-            not new
-            and self.user is not None
-            and not permissions.may_edit_report(self.user, instance)
-        ):
-            raise ValidationError(
-                _("Report “%(key)s” is %(state)s and can no longer be changed.")
-                % {"key": self.row_key, "state": instance.get_status_display().lower()}
-            )
         if new:
             instance.reported_by = self.user
             instance.status = ReviewState.DRAFT

@@ -652,7 +652,7 @@ def csv_upload(rows):
 
 def test_confirming_an_import_twice_writes_it_once_and_says_why(client, make, office):
     task = make.task(lead="jiangsu", title_en="Before")
-    upload = csv_upload([["code", "title_en"], [task.code, "After"]])
+    upload = csv_upload([["code", "title_en", "version"], [task.code, "After", task.version]])
     preview = client.post(
         url("task", "import"), {"resource": "0", "format": "0", "import_file": upload}
     )
@@ -677,7 +677,7 @@ def test_confirming_an_import_twice_writes_it_once_and_says_why(client, make, of
 )
 def test_a_confirmation_naming_no_such_format_resource_or_file(client, make, office, changes):
     task = make.task(lead="jiangsu", title_en="Before")
-    upload = csv_upload([["code", "title_en"], [task.code, "After"]])
+    upload = csv_upload([["code", "title_en", "version"], [task.code, "After", task.version]])
     preview = client.post(
         url("task", "import"), {"resource": "0", "format": "0", "import_file": upload}
     )

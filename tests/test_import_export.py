@@ -90,8 +90,18 @@ def test_an_import_with_one_bad_row_writes_nothing(client, make, jiangsu):
     client.force_login(jiangsu)
     upload = csv_file(
         [
-            {"code": first.code, "name_en": "First, renamed", "target_value": "100"},
-            {"code": second.code, "name_en": "Second", "target_value": "180"},
+            {
+                "code": first.code,
+                "name_en": "First, renamed",
+                "target_value": "100",
+                "version": first.version,
+            },
+            {
+                "code": second.code,
+                "name_en": "Second",
+                "target_value": "180",
+                "version": second.version,
+            },
         ]
     )
     response = preview(client, "target", upload)
@@ -118,8 +128,8 @@ def test_a_scoped_import_is_refused_for_another_members_rows(client, make, jiang
     client.force_login(jiangsu)
     upload = csv_file(
         [
-            {"code": mine.code, "name_en": "Mine, renamed"},
-            {"code": theirs.code, "name_en": "Taken over"},
+            {"code": mine.code, "name_en": "Mine, renamed", "version": mine.version},
+            {"code": theirs.code, "name_en": "Taken over", "version": theirs.version},
         ]
     )
     response = preview(client, "target", upload)
@@ -214,7 +224,12 @@ def test_an_approved_report_cannot_be_changed_by_import(client, make, jiangsu):
 def test_a_status_change_by_import_needs_a_reason(client, make, jiangsu):
     task = make.task(lead="jiangsu")
     client.force_login(jiangsu)
-    row = {"code": task.code, "status": Status.DELAYED, "status_reason": ""}
+    row = {
+        "code": task.code,
+        "status": Status.DELAYED,
+        "status_reason": "",
+        "version": task.version,
+    }
     response = preview(client, "task", csv_file([row]))
     assert "status_reason" in row_errors(response.context["result"])[1]
 
@@ -229,13 +244,20 @@ def test_a_status_change_by_import_needs_a_reason(client, make, jiangsu):
 def test_a_target_revision_by_import_is_kept(make):
     target = make.target(make.task(lead="jiangsu"), target_value=100)
     office = reviewer()
-    rows = [{"code": target.code, "target_value": "150", "revision_reason": ""}]
+    rows = [
+        {
+            "code": target.code,
+            "target_value": "150",
+            "revision_reason": "",
+            "version": target.version,
+        }
+    ]
     dataset = Dataset(headers=list(rows[0]))
     dataset.append(list(rows[0].values()))
     result = TargetResource(user=office).import_data(dataset, dry_run=False)
     assert result.has_validation_errors()
     dataset = Dataset(headers=list(rows[0]))
-    dataset.append([target.code, "150", "Raised at the forum."])
+    dataset.append([target.code, "150", "Raised at the forum.", target.version])
     result = TargetResource(user=office).import_data(dataset, dry_run=False)
     assert not result.has_validation_errors()
     revision = TargetRevision.objects.get(target=target)
@@ -389,8 +411,18 @@ def test_a_row_names_its_plan_and_defaults_to_the_current_one(make, office):
     result = import_rows(
         TaskResource,
         [
-            {"code": "T-501", "title_en": "Current, renamed", "plan": ""},
-            {"code": "T-501", "title_en": "Next round, renamed", "plan": "yrd-2027-2029"},
+            {
+                "code": "T-501",
+                "title_en": "Current, renamed",
+                "plan": "",
+                "version": current.version,
+            },
+            {
+                "code": "T-501",
+                "title_en": "Next round, renamed",
+                "plan": "yrd-2027-2029",
+                "version": other.version,
+            },
         ],
         office,
     )
@@ -416,7 +448,12 @@ def test_targets_and_reports_are_found_in_the_rows_plan(make, office):
     theirs = make.target(
         make.task(code="T-502", plan=other_plan), code="T-502.1", name_en="Next round"
     )
-    row = {"code": "T-502.1", "plan": "yrd-2027-2029", "name_en": "Renamed"}
+    row = {
+        "code": "T-502.1",
+        "plan": "yrd-2027-2029",
+        "name_en": "Renamed",
+        "version": theirs.version,
+    }
     result = import_rows(TargetResource, [row], office)
     assert not result.has_validation_errors()
     mine.refresh_from_db()
@@ -436,19 +473,294 @@ def test_targets_and_reports_are_found_in_the_rows_plan(make, office):
 def test_a_task_supports_a_project_or_an_initiative_named_in_its_column(make, office):
     project, initiative = make.project(), make.initiative()
     task = make.task(project=project)
-    row = {"code": task.code, "project": "", "initiative": initiative.code}
+    row = {"code": task.code, "project": "", "initiative": initiative.code, "version": task.version}
     assert not import_rows(TaskResource, [row], office).has_validation_errors()
     task.refresh_from_db()
     assert task.parent == initiative
 
-    result = import_rows(TaskResource, [{"code": task.code, "project": project.code}], office)
-    assert "not both" in row_errors(result)[1]
-    row = {"code": task.code, "project": project.code, "initiative": initiative.code}
+    row = {"code": task.code, "project": project.code, "version": task.version}
     assert "not both" in row_errors(import_rows(TaskResource, [row], office))[1]
-    result = import_rows(TaskResource, [{"code": task.code, "initiative": "I-404"}], office)
+    row["initiative"] = initiative.code
+    assert "not both" in row_errors(import_rows(TaskResource, [row], office))[1]
+    row = {"code": task.code, "initiative": "I-404", "version": task.version}
+    result = import_rows(TaskResource, [row], office)
     assert "Unknown initiative “I-404”" in row_errors(result)[1]
     task.refresh_from_db()
     assert task.parent == initiative
 
     exported = TaskResource().export()
     assert (exported["project"][0], exported["initiative"][0]) == ("", initiative.code)
+
+
+# The same doors as the forms: what a member editor's forms keep read-only, its import may
+# not change either; the same column with the value the record holds is fine.
+
+
+def refused_columns(client, model, row):
+    """Preview one row as the logged-in user: the row's errors, and whether it could go on."""
+    response = preview(client, model, csv_file([row]))
+    assert "confirm_form" not in response.context
+    return row_errors(response.context["result"])[1]
+
+
+def test_the_target_import_of_the_issue_is_refused_column_by_column(client, make, jiangsu):
+    first = make.task(code="T-001", lead="jiangsu")
+    second = make.task(code="T-002", lead="jiangsu")
+    target = make.target(first, code="T-001.1", is_headline=False, is_illustrative=True)
+    make.report(target, value=10)
+    client.force_login(jiangsu)
+    row = {"code": "T-001.1", "item": "T-002", "is_headline": "1", "is_illustrative": "0"}
+    errors = refused_columns(client, "target", {**row, "version": target.version})
+    for column in ("item", "is_headline", "is_illustrative"):
+        assert f"You may not change {column}." in errors
+    target.refresh_from_db()
+    assert (target.item, target.is_headline, target.is_illustrative) == (first, False, True)
+    assert second.targets.count() == 0
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("item", "other task"), ("is_headline", "1"), ("is_illustrative", "1")],
+)
+def test_each_column_the_target_form_keeps_read_only_is_refused(
+    client, make, jiangsu, column, value
+):
+    target = make.target(make.task(lead="jiangsu"), name_en="Before")
+    other = make.task(lead="jiangsu")
+    value = other.code if value == "other task" else value
+    client.force_login(jiangsu)
+    row = {"code": target.code, "name_en": "After", column: value, "version": target.version}
+    errors = refused_columns(client, "target", row)
+    assert errors.startswith(f"You may not change {column}.")
+    target.refresh_from_db()
+    assert (target.name_en, target.item_id) == ("Before", target.item_id)
+
+
+@pytest.mark.parametrize("column", ["focus_area", "is_illustrative", "initiative", "project"])
+def test_each_column_the_task_form_keeps_read_only_is_refused(client, make, jiangsu, column):
+    task = make.task(lead="jiangsu", title_en="Before")
+    values = {
+        "focus_area": make.area(2).slug,
+        "is_illustrative": "0" if task.is_illustrative else "1",
+        "initiative": make.initiative(lead="jiangsu").code,
+        "project": make.project(lead="jiangsu").code,
+    }
+    client.force_login(jiangsu)
+    row = {"code": task.code, "title_en": "After", column: values[column], "version": task.version}
+    assert refused_columns(client, "task", row) == f"You may not change {column}."
+    task.refresh_from_db()
+    assert (task.title_en, task.parent) == ("Before", None)
+
+
+def test_the_office_changes_what_member_editors_may_not(make, office):
+    target = make.target(make.task(lead="jiangsu"), is_headline=False)
+    row = {"code": target.code, "is_headline": "1", "version": target.version}
+    assert not import_rows(TargetResource, [row], office).has_validation_errors()
+    target.refresh_from_db()
+    assert target.is_headline
+
+
+def test_an_export_imported_again_with_an_edit_goes_through(client, make, jiangsu):
+    task = make.task(lead="jiangsu", project=make.project(lead="jiangsu"), is_illustrative=True)
+    target = make.target(task, name_en="Before", is_headline=True, is_illustrative=True)
+    client.force_login(jiangsu)
+    for model, resource in (("task", TaskResource), ("target", TargetResource)):
+        content = export(client, model, resource, CSV).decode()
+        rows = [r for r in csv.DictReader(io.StringIO(content)) if r["code"].startswith("T-")]
+        if model == "target":
+            rows[0]["name_en"] = "After"
+        response = preview(client, model, csv_file(rows))
+        assert "confirm_form" in response.context, row_errors(response.context["result"])
+        assert confirm(client, model, response).status_code == 302
+    target.refresh_from_db()
+    assert (target.name_en, target.is_headline, target.is_illustrative) == ("After", True, True)
+
+
+def test_a_new_row_may_not_set_what_the_role_may_not_set(make, jiangsu):
+    from django.contrib.auth.models import Permission
+
+    # Even an editor allowed to create targets may not choose their code or item.
+    jiangsu.user_permissions.add(Permission.objects.get(codename="add_target"))
+    task = make.task(lead="jiangsu")
+    row = {"code": f"{task.code}.9", "item": task.code, "name_en": "New", "version": ""}
+    errors = row_errors(import_rows(TargetResource, [row], editor_again(jiangsu)))[1]
+    assert "You may not set code." in errors and "You may not set item." in errors
+    assert not task.targets.exists()
+
+
+def editor_again(user):
+    """The same account read afresh, without its cached permissions."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_a_report_import_names_its_reporter_and_leaves_approved_figures_alone(make):
+    from django.contrib.auth import get_user_model
+
+    chief = get_user_model().objects.create_superuser("chief", "chief@example.org", None)
+    report = make.report(make.target(make.task(lead="jiangsu")), value=10)
+    row = {
+        "uuid": str(report.uuid),
+        "target": report.target.code,
+        "as_of": report.as_of.isoformat(),
+        "value": "99",
+        "version": report.version,
+    }
+    result = import_rows(ProgressReportResource, [row], chief)
+    assert "can no longer be changed" in row_errors(result)[1]
+    report.refresh_from_db()
+    assert report.value == 10
+
+    # The same row with the figure as approved changes nothing, and is fine.
+    result = import_rows(ProgressReportResource, [{**row, "value": "10"}], chief)
+    assert not result.has_validation_errors() and not result.has_errors()
+
+    row = {"uuid": "", "target": report.target.code, "as_of": "2024-09-30", "value": "12"}
+    assert not import_rows(ProgressReportResource, [row], chief).has_validation_errors()
+    new = ProgressReport.objects.exclude(pk=report.pk).get()
+    assert (new.reported_by, new.status) == (chief, ReviewState.DRAFT)
+
+
+# No lost updates: a row that changes a record says which version of it it was made from.
+
+
+@pytest.mark.parametrize("version", [None, ""], ids=["no version column", "empty version"])
+def test_a_row_without_the_version_it_was_exported_at_is_refused(client, make, jiangsu, version):
+    task = make.task(lead="jiangsu", title_en="Saved by the office meanwhile")
+    client.force_login(jiangsu)
+    row = {"code": task.code, "title_en": "Mine"}
+    if version is not None:
+        row["version"] = version
+    errors = refused_columns(client, "task", row)
+    assert "does not give the version it was exported at" in errors
+    assert "export again" in errors
+    task.refresh_from_db()
+    assert task.title_en == "Saved by the office meanwhile"
+
+
+def test_an_old_version_is_refused_naming_what_changed_since(client, make, jiangsu):
+    target = make.target(make.task(lead="jiangsu"), name_en="Before", unit_en="km")
+    exported = target.version
+    target.name_en = "Renamed by the office"
+    target.save()
+    client.force_login(jiangsu)
+    row = {"code": target.code, "unit_en": "m", "version": exported}
+    errors = refused_columns(client, "target", row)
+    assert "Name (English)" in errors or "name (English)" in errors
+    target.refresh_from_db()
+    assert target.unit_en == "km"
+
+
+def test_a_row_that_changes_nothing_needs_no_version(client, make, jiangsu):
+    task = make.task(lead="jiangsu", title_en="Same")
+    client.force_login(jiangsu)
+    response = preview(client, "task", csv_file([{"code": task.code, "title_en": "Same"}]))
+    assert "confirm_form" in response.context
+
+
+# Limits: a file past them is refused on the import page before any of it is checked.
+
+
+def form_errors(response):
+    return " ".join(response.context["form"].errors.get("import_file", []))
+
+
+def test_a_csv_with_too_many_rows_is_refused_before_it_is_read(client, make, jiangsu):
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    lines = ["code,title_en,version", f"{task.code},After,{task.version}"]
+    lines += [f"T-{n:05d},Cross-border bus route number {n},1" for n in range(22_000)]
+    content = "\n".join(lines).encode()
+    assert 900_000 < len(content) < 2 * 1024 * 1024
+    response = preview(client, "task", SimpleUploadedFile("big.csv", content))
+    assert "more than 5,000 rows" in form_errors(response)
+    assert "result" not in response.context
+    task.refresh_from_db()
+    assert task.title_en == "Before"
+
+
+def test_a_file_past_the_size_limit_is_refused(client, make, jiangsu):
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    summary = "x" * (2 * 1024 * 1024)
+    content = f"code,summary_en,version\n{task.code},{summary},{task.version}\n".encode()
+    response = preview(client, "task", SimpleUploadedFile("big.csv", content))
+    assert "files of at most 2.0" in form_errors(response)
+    task.refresh_from_db()
+    assert task.summary_en != summary
+
+
+def xlsx_bomb(declared_size=None):
+    """A small XLSX file whose sheet unpacks to about 17 MB; with `declared_size`, its zip
+    headers claim that size for the sheet instead."""
+    import struct
+    import zipfile
+
+    book = io.BytesIO()
+    Workbook().save(book)
+    row = '<row><c t="inlineStr"><is><t>Cross-border bus route</t></is></c></row>'
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{row * 250_000}</sheetData></worksheet>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            bomb.writestr(member.filename, data)
+    data = bytearray(out.getvalue())
+    if declared_size is not None:
+        name = b"xl/worksheets/sheet1.xml"
+        local = data.index(b"PK\x03\x04")
+        while data[local + 30 : local + 30 + len(name)] != name:
+            local = data.index(b"PK\x03\x04", local + 4)
+        struct.pack_into("<I", data, local + 22, declared_size)
+        central = data.index(b"PK\x01\x02")
+        while data[central + 46 : central + 46 + len(name)] != name:
+            central = data.index(b"PK\x01\x02", central + 4)
+        struct.pack_into("<I", data, central + 24, declared_size)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    "declared_size, message",
+    [(None, "unpacks to more than 10.0"), (1000, "cannot be read as XLSX")],
+    ids=["declared", "understated"],
+)
+def test_an_xlsx_bomb_is_refused_before_it_is_read(client, make, jiangsu, declared_size, message):
+    content = xlsx_bomb(declared_size)
+    assert len(content) < 100_000
+    make.task(lead="jiangsu")
+    client.force_login(jiangsu)
+    upload = SimpleUploadedFile("bomb.xlsx", content)
+    response = preview(client, "task", upload, XLSX)
+    assert message in form_errors(response).replace("\xa0", " ")
+    assert "result" not in response.context
+
+
+def test_a_preview_past_the_time_limit_stops_and_says_to_split_the_file(
+    client, make, jiangsu, settings
+):
+    settings.IMPORT_TIME_LIMIT = 0
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    upload = csv_file([{"code": task.code, "title_en": "After", "version": task.version}])
+    response = preview(client, "task", upload)
+    assert "took too long to check" in form_errors(response)
+    assert "split it" in form_errors(response)
+    assert "confirm_form" not in response.context
+
+    # The import itself stops the same way, and writes nothing.
+    dataset = Dataset(headers=["code", "title_en", "version"])
+    dataset.append([task.code, "After", task.version])
+    result = TaskResource(user=jiangsu).import_data(dataset, dry_run=False)
+    assert "took too long to check" in str(result.base_errors[0].error)
+    task.refresh_from_db()
+    assert task.title_en == "Before"
+
+
+def test_the_import_page_states_the_limits(client, jiangsu):
+    client.force_login(jiangsu)
+    response = client.get(url("task", "import"))
+    assert "At most 5,000 rows and 2.0" in response.content.decode().replace("\xa0", " ")

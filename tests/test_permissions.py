@@ -356,9 +356,9 @@ def test_import_is_held_to_the_scope(client, region, users, who):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     rows = [
-        "code,name_en",
-        f"{region.jiangsu_target.code},Renamed by import",
-        f"{region.zhejiang_target.code},Renamed by import",
+        "code,name_en,version",
+        f"{region.jiangsu_target.code},Renamed by import,{region.jiangsu_target.version}",
+        f"{region.zhejiang_target.code},Renamed by import,{region.zhejiang_target.version}",
     ]
     client.force_login(users[who])
     upload = SimpleUploadedFile("targets.csv", "\n".join(rows).encode(), content_type="text/csv")

@@ -18,7 +18,9 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from .. import audit, locking, permissions
 from ..forms import FiniteDecimalField
+from ..resources import TooLong
 from .history import ChangesHistoryAdmin
+from .imports import LimitedImportForm
 
 BIGGEST_KEY = 2**63 - 1
 
@@ -255,9 +257,24 @@ class TrackerAdmin(ScopedAdmin, ChangesHistoryAdmin):
 
 
 class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
-    """Import and export as CSV and XLSX within the user's scope, all rows or none."""
+    """Import and export as CSV and XLSX within the user's scope, all rows or none; a file
+    past the limits (settings IMPORT_*) is refused on the import page before it is read."""
 
     formats = [CSV, XLSX]
+    import_form_class = LimitedImportForm
+
+    def import_action(self, request, **kwargs):
+        """The preview; one cut off by the time limit says so as the file's error."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        errors = [error.error for error in getattr(result, "base_errors", ())]
+        cut_off = [error for error in errors if isinstance(error, TooLong)]
+        if cut_off:
+            context["form"].add_error("import_file", str(cut_off[0]))
+            context.pop("result")
+            context.pop("confirm_form", None)
+        return response
 
     def has_import_permission(self, request):
         opts = self.opts
