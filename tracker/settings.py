@@ -301,17 +301,6 @@ IMPORT_MAX_UNPACKED_BYTES = int(
 # Seconds the check of a file's rows may take (the preview, and the import it confirms): past
 # them it stops and asks for a smaller file, well before a worker's timeout.
 IMPORT_TIME_LIMIT = float(os.environ.get("DJANGO_IMPORT_TIME_LIMIT") or 20)
-# Limits of one import (initiatives/admin/imports.py), refused with a message before any work,
-# so that one upload cannot stall a worker or, on SQLite, hold the write lock for long. A full
-# export of 5,000 targets is about 0.4 MB as XLSX and unpacks to about 5 MB.
-IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS") or 5000)
-IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES") or 2 * 1024 * 1024)
-IMPORT_MAX_UNPACKED_BYTES = int(
-    os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_BYTES") or 10 * 1024 * 1024
-)
-# Seconds the check of a file's rows may take (the preview, and the import it confirms): past
-# them it stops and asks for a smaller file, well before a worker's timeout.
-IMPORT_TIME_LIMIT = float(os.environ.get("DJANGO_IMPORT_TIME_LIMIT") or 20)
 
 # What the public pages say about silence (README, Configuration): an item or target with no
 # approved report counts as behind schedule once this share (percent) of its period has passed,
