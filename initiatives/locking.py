@@ -11,6 +11,7 @@ import itertools
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import history
 
@@ -107,13 +108,57 @@ def seen_versions(request):
     return versions
 
 
+def is_versioned(model):
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+UNSHOWN_NAMED = 10  # rows named in the refusal of rows never shown; the rest are counted
+
+
 def stale_objects(objects, versions):
-    """Messages for the objects that changed since the listed version (unlisted: not checked)."""
-    messages = []
+    """Why a bulk write to `objects` is refused, as messages; none when every object comes with
+    the version it was shown at (`versions`, from seen_versions) and that version is current.
+
+    An object without one was never shown to the user with its version (a crafted request,
+    or "select all" reaching past the page): it is refused, never written blind. Call it inside
+    the write's transaction: the rows stay locked until they are saved.
+    """
+    objects = list(objects)
+    if not objects or not is_versioned(type(objects[0])):
+        return []
+    # The base manager: a proxy's own manager may leave out a row that moved on meanwhile.
+    rows = type(objects[0])._meta.concrete_model._base_manager.filter(
+        pk__in=[obj.pk for obj in objects]
+    )
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    current = dict(rows.values_list("pk", "version"))
+    unshown, messages = [], []
     for obj in objects:
         seen = versions.get(str(obj.pk))
-        if seen is not None:
-            message = conflict_message(obj, seen)
-            if message:
-                messages.append(message)
-    return messages
+        if seen is None:
+            unshown.append(obj)
+        elif current.get(obj.pk, seen) != seen:
+            messages.append(conflict_message(obj, seen))
+    if unshown:
+        messages.insert(0, unshown_message(unshown))
+    return [message for message in messages if message]
+
+
+def unshown_message(objects):
+    names = ", ".join(f"“{obj}”" for obj in objects[:UNSHOWN_NAMED])
+    if len(objects) > UNSHOWN_NAMED:
+        names = _("%(names)s and %(count)d more") % {
+            "names": names,
+            "count": len(objects) - UNSHOWN_NAMED,
+        }
+    return ngettext(
+        "Nothing was changed: %(names)s was not shown to you with its version, so a change "
+        "made to it meanwhile would be overwritten. Select the rows on the list page and "
+        "apply the action again (“Select all” takes in rows the page did not show).",
+        "Nothing was changed: %(count)d selected rows (%(names)s) were not shown to you with "
+        "their version, so changes made to them meanwhile would be overwritten. Select the "
+        "rows on the list page and apply the action again (“Select all” takes in rows the "
+        "page did not show).",
+        len(objects),
+    ) % {"names": names, "count": len(objects)}

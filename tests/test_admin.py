@@ -76,7 +76,12 @@ def test_review_workflow_end_to_end(client, make, jiangsu, office):
     # Submitted, it is still not public.
     client.post(
         url("progressreport", "changelist"),
-        {"action": "submit_reports", "_selected_action": [report.pk], "index": 0},
+        {
+            "action": "submit_reports",
+            "_selected_action": [report.pk],
+            "_seen_version": seen_versions([report]),
+            "index": 0,
+        },
     )
     report.refresh_from_db()
     assert report.status == ReviewState.SUBMITTED
@@ -84,7 +89,11 @@ def test_review_workflow_end_to_end(client, make, jiangsu, office):
 
     # The office returns it; a return needs a reason.
     client.force_login(office)
-    return_action = {"action": "return_reports", "_selected_action": [report.pk]}
+    return_action = {
+        "action": "return_reports",
+        "_selected_action": [report.pk],
+        "_seen_version": seen_versions([report]),
+    }
     page = client.post(url("submittedreport", "changelist"), {**return_action, "index": 0})
     assert page.status_code == 200
     page = client.post(url("submittedreport", "changelist"), {**return_action, "apply": "yes"})
@@ -124,7 +133,12 @@ def test_review_workflow_end_to_end(client, make, jiangsu, office):
     client.force_login(office)
     client.post(
         url("submittedreport", "changelist"),
-        {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
+        {
+            "action": "approve_reports",
+            "_selected_action": [report.pk],
+            "_seen_version": seen_versions([report]),
+            "apply": "yes",
+        },
     )
     report.refresh_from_db()
     assert report.status == ReviewState.APPROVED
@@ -151,7 +165,12 @@ def test_approval_needs_a_source_or_evidence(client, make, office):
     client.force_login(office)
     response = client.post(
         url("submittedreport", "changelist"),
-        {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
+        {
+            "action": "approve_reports",
+            "_selected_action": [report.pk],
+            "_seen_version": seen_versions([report]),
+            "apply": "yes",
+        },
         follow=True,
     )
     report.refresh_from_db()
@@ -209,7 +228,11 @@ def test_status_change_of_one_item_needs_a_reason(client, make, jiangsu):
 def test_bulk_status_change_keeps_its_reason_in_the_history(client, make, office):
     tasks = [make.task(lead="jiangsu"), make.task(lead="zhejiang")]
     client.force_login(office)
-    action = {"action": "change_status", "_selected_action": [t.pk for t in tasks]}
+    action = {
+        "action": "change_status",
+        "_selected_action": [t.pk for t in tasks],
+        "_seen_version": seen_versions(tasks),
+    }
     page = client.post(url("task", "changelist"), {**action, "index": 0})
     assert page.status_code == 200
     assert "reason" in page.context["form"].fields

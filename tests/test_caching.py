@@ -26,7 +26,7 @@ from django.utils import timezone
 from initiatives import caching
 from initiatives.models import ProgressReport, ReviewState, Status, Target, Task
 from tests import factories
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, seen_versions
 from tests.site_data import UNAPPROVED, build_site
 from tests.staff import reviewer
 
@@ -219,7 +219,12 @@ class TestNeverStale:
 
         office.post(
             admin_url("submittedreport", "changelist"),
-            {"action": "approve_reports", "_selected_action": [report.pk], "apply": "yes"},
+            {
+                "action": "approve_reports",
+                "_selected_action": [report.pk],
+                "_seen_version": seen_versions([report]),
+                "apply": "yes",
+            },
         )
         report.refresh_from_db()
         assert report.status == ReviewState.APPROVED
@@ -244,7 +249,11 @@ class TestNeverStale:
     def test_a_status_change_shows_at_once_everywhere(self, public, office, site):
         before = read_all(public)
         task = Task.objects.get(code="T-101")
-        action = {"action": "change_status", "_selected_action": [task.pk]}
+        action = {
+            "action": "change_status",
+            "_selected_action": [task.pk],
+            "_seen_version": seen_versions([task]),
+        }
         office.post(
             admin_url("task", "changelist"),
             {**action, "new_status": Status.DELAYED, "reason": "Land survey late.", "apply": "y"},

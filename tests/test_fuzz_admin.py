@@ -644,6 +644,8 @@ def test_a_version_in_other_digits_is_not_a_version(client, make, office, versio
         },
     )
     assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status != "delayed"
 
 
 def csv_upload(rows):

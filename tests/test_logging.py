@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from initiatives.audit import JsonFormatter
 from initiatives.models import ReviewState
+from tests.admin_forms import seen_versions
 from tests.staff import editor, reviewer
 from tests.test_import_export import confirm, csv_file, preview
 
@@ -81,13 +82,20 @@ def test_approvals_and_returns_are_logged_with_the_reviewer(
     queue = url("submittedreport", "changelist")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            queue, {"action": "approve_reports", "_selected_action": [approved.pk], "apply": "yes"}
+            queue,
+            {
+                "action": "approve_reports",
+                "_selected_action": [approved.pk],
+                "_seen_version": seen_versions([approved]),
+                "apply": "yes",
+            },
         )
         client.post(
             queue,
             {
                 "action": "return_reports",
                 "_selected_action": [returned.pk],
+                "_seen_version": seen_versions([returned]),
                 "reason": "Cite the bulletin.",
                 "apply": "yes",
             },

@@ -11,6 +11,7 @@ from django.urls import reverse
 from initiatives import roles
 from initiatives.models import ProgressReport, Status, StatusChange, Task
 from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
+from tests.admin_forms import seen_versions
 from tests.staff import Region, editor, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,7 @@ def test_bulk_status_action_reaches_only_the_scope(client, region, users, who):
         {
             "action": "change_status",
             "_selected_action": [t.pk for t in tasks],
+            "_seen_version": seen_versions(tasks),
             "new_status": Status.AT_RISK,
             "reason": "Funding is late.",
             "apply": "yes",
@@ -217,7 +219,12 @@ def test_editors_never_approve(client, region, users, who):
     for model in ("progressreport", "submittedreport"):
         client.post(
             url(model, "changelist"),
-            {"action": "approve_reports", "_selected_action": [report.pk], "index": 0},
+            {
+                "action": "approve_reports",
+                "_selected_action": [report.pk],
+                "_seen_version": seen_versions([report]),
+                "index": 0,
+            },
         )
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -326,12 +333,15 @@ def test_bulk_delete_spares_what_an_editor_may_not_delete(client, make, users):
     approved = make.report(target, value=2)
     client.force_login(users["jiangsu"])
     action = {"action": "delete_selected", "post": "yes", "index": 0}
-    response = client.post(
-        url("progressreport", "changelist"), {**action, "_selected_action": [draft.pk, approved.pk]}
-    )
+    both = {
+        "_selected_action": [draft.pk, approved.pk],
+        "_seen_version": seen_versions([draft, approved]),
+    }
+    response = client.post(url("progressreport", "changelist"), {**action, **both})
     assert response.status_code in (200, 403)
     assert ProgressReport.objects.filter(pk=approved.pk).exists()
-    client.post(url("progressreport", "changelist"), {**action, "_selected_action": [draft.pk]})
+    one = {"_selected_action": [draft.pk], "_seen_version": seen_versions([draft])}
+    client.post(url("progressreport", "changelist"), {**action, **one})
     assert not ProgressReport.objects.filter(pk=draft.pk).exists()
     assert ProgressReport.history.filter(id=draft.pk, history_type="-").exists()
 

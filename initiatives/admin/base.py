@@ -1,5 +1,6 @@
 """What every ModelAdmin and inline of the tracker shares: the member scope on every path."""
 
+import functools
 import os
 
 from django import forms
@@ -197,12 +198,25 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
             return None
         return super().response_action(request, queryset)
 
+    # Django's page asking to confirm a bulk delete, carrying the versions it shows.
+    delete_selected_confirmation_template = "admin/initiatives/delete_selected_confirmation.html"
+
+    def get_actions(self, request):
+        """Every action on a versioned model is version-checked as it writes (refuse_stale)."""
+        actions = super().get_actions(request)
+        if not locking.is_versioned(self.model):
+            return actions
+        return {
+            name: (version_checked(func), name, description)
+            for name, (func, _name, description) in actions.items()
+        }
+
     def action_checkbox(self, obj):
         """The row checkbox, with the version the row was listed at (for actions)."""
         checkbox = super().action_checkbox(obj)
-        version = getattr(obj, "seen_version", None)
-        if version is None:
+        if not locking.is_versioned(type(obj)):
             return checkbox
+        version = obj.version
         return format_html(
             '{}<input type="hidden" name="{}" value="{}:{}">',
             checkbox,
@@ -218,7 +232,8 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         return super().get_changelist_form(request, **kwargs)
 
     def refuse_stale(self, request, queryset):
-        """Refuse an action when a selected row changed after the list was shown.
+        """Refuse an action when a selected row changed after it was shown, or was never shown
+        with its version (a crafted request, "select all" past the page): locking.stale_objects.
 
         Call it inside the action's transaction: the rows checked stay locked until saved.
         """
@@ -245,6 +260,25 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/initiatives/action_confirmation.html", context)
+
+
+def version_checked(action):
+    """`action`, refused unless each row it is given was shown with its current version: an
+    action of the tracker, another library's or Django's own (delete_selected) alike. The check
+    and the action share one transaction, so the rows checked stay locked until written.
+
+    "Select all" hands an action rows of other pages, which the list never showed: such a
+    request is refused, and the message asks to select the rows on the page.
+    """
+
+    @functools.wraps(action)
+    def checked(modeladmin, request, queryset):
+        with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+            if modeladmin.refuse_stale(request, queryset):
+                return None
+            return action(modeladmin, request, queryset)
+
+    return checked
 
 
 class TrackerAdmin(ScopedAdmin, ChangesHistoryAdmin):
