@@ -12,10 +12,13 @@ from functools import wraps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
-from .filters import PlanItemFilter, UpdateFilter
+from .filters import PlanItemFilter, TargetFilter, UpdateFilter
 from .models import CooperationProject, Initiative, ItemKind, Plan, Schedule, Target, Task
+from .models import progress as figures
+from .models.choices import Disagreement
 from .views import approved_reports
 
 app_name = "api"
@@ -98,7 +101,29 @@ def plan_list(request):
     return paginated(request, Plan.objects.all(), plan_data)
 
 
+def schedule_slug(position):
+    return None if position is None else Schedule(position).slug
+
+
+def disagreement_data(item):
+    """Whether the declared status contradicts the figures, which way, and in words."""
+    if item.disagreement is None:
+        return {
+            "status_disagrees": False,
+            "disagreement": None,
+            "disagreement_en": None,
+            "disagreement_zh": None,
+        }
+    kind = Disagreement(item.disagreement)
+    data = {"status_disagrees": True, "disagreement": kind.value}
+    for language in ("en", "zh"):
+        with translation.override("zh-hans" if language == "zh" else "en"):
+            data[f"disagreement_{language}"] = str(kind.wording(item.status))
+    return data
+
+
 def item_data(request, item):
+    today = timezone.localdate()
     data = {
         "plan": item.plan.slug,
         "code": item.code,
@@ -112,8 +137,11 @@ def item_data(request, item):
         "start_date": item.start_date,
         "due_date": item.due_date,
         "progress": None if item.progress is None else round(item.progress, 2),
-        "schedule": None if item.schedule is None else Schedule(item.schedule).slug,
+        "schedule": schedule_slug(item.schedule),
+        "no_report": bool(item.no_report),
         "last_reported": item.last_reported,
+        "stale": figures.is_stale(item.last_reported, today),
+        **disagreement_data(item),
         "lead_members": [member.slug for member in item.lead_members],
         "co_members": [member.slug for member in item.co_members],
         "sources": [source.key for source in item.sources.all()],
@@ -163,6 +191,9 @@ def target_data(request, target):
         "latest_as_of": target.latest_as_of,
         "progress": None if target.progress is None else round(target.progress, 2),
         "exceeded": bool(target.exceeded),
+        "schedule": schedule_slug(target.schedule),
+        "no_report": target.latest_as_of is None,
+        "stale": figures.is_stale(target.latest_as_of, timezone.localdate()),
         "revisions": [
             {
                 "revised_at": revision.revised_at,
@@ -185,11 +216,14 @@ def target_list(request, plan):
     targets = (
         Target.objects.in_plan(plan)
         .with_progress()
+        .with_schedule()
         .select_related("item__plan", "source")
         .prefetch_related("revisions")
         .order_by("code")
     )
-    return paginated(request, targets, target_data)
+    filterset = TargetFilter(request.GET, queryset=targets)
+    rows = filterset.qs if filterset.is_valid() else targets.none()
+    return paginated(request, rows, target_data)
 
 
 def report_data(request, report):

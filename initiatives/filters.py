@@ -3,12 +3,68 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status, schedule_choices
+from .models.choices import NO_REPORT
+from .models.progress import stale_cutoff
 
 
-class PlanItemFilter(django_filters.FilterSet):
+def stale_choices():
+    """Whether a row's latest approved figure is older than TRACKER_STALE_AFTER_DAYS."""
+    since = {"date": stale_cutoff(timezone.localdate()).isoformat()}
+    return [
+        ("1", _("Not updated since %(date)s") % since),
+        ("0", _("Updated since %(date)s") % since),
+    ]
+
+
+def schedule_filter():
+    return django_filters.ChoiceFilter(
+        label=_("Schedule"),
+        choices=schedule_choices,
+        method="filter_schedule",
+        empty_label=_("Any position"),
+    )
+
+
+def stale_filter():
+    return django_filters.ChoiceFilter(
+        label=_("Latest figure"),
+        choices=stale_choices,
+        method="filter_stale",
+        empty_label=_("Recent or not"),
+    )
+
+
+class FiguresFilter(django_filters.FilterSet):
+    """The methods of the filters by figures (schedule_filter, stale_filter) of rows annotated
+    with them: the position, "no report yet", and whether the latest approved figure is stale.
+    `AS_OF` names the annotation holding the date of a row's latest approved figure."""
+
+    AS_OF = "last_reported"
+
+    def silent(self, queryset):
+        """The rows with no approved report: "no report yet"."""
+        return queryset.no_report()
+
+    def filter_schedule(self, queryset, name, value):
+        if value == NO_REPORT:
+            return self.silent(queryset)
+        position = Schedule.from_slug(value)  # the choices let only known slugs through
+        if position is None:
+            return queryset.filter(schedule__isnull=True)
+        return queryset.filter(schedule=position)
+
+    def filter_stale(self, queryset, name, value):
+        cutoff = stale_cutoff(timezone.localdate())
+        if value == "1":
+            return queryset.filter(**{f"{self.AS_OF}__lt": cutoff})
+        return queryset.filter(**{f"{self.AS_OF}__gte": cutoff})
+
+
+class PlanItemFilter(FiguresFilter):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -32,11 +88,16 @@ class PlanItemFilter(django_filters.FilterSet):
         method="filter_member",
         empty_label=_("Any member"),
     )
-    schedule = django_filters.ChoiceFilter(
-        label=_("Schedule"),
-        choices=schedule_choices,
-        method="filter_schedule",
-        empty_label=_("Any position"),
+    schedule = schedule_filter()
+    stale = stale_filter()
+    disagrees = django_filters.ChoiceFilter(
+        label=_("Status against progress"),
+        choices=[
+            ("1", _("Status disagrees with progress")),
+            ("0", _("Status agrees with progress")),
+        ],
+        method="filter_disagrees",
+        empty_label=_("Agreeing or not"),
     )
     illustrative = django_filters.ChoiceFilter(
         label=_("Content"),
@@ -63,14 +124,23 @@ class PlanItemFilter(django_filters.FilterSet):
     def filter_member(self, queryset, name, value):
         return queryset.for_member(value) if value else queryset
 
-    def filter_schedule(self, queryset, name, value):
-        position = Schedule.from_slug(value)  # the choices let only known slugs through
-        if position is None:
-            return queryset.filter(schedule__isnull=True)
-        return queryset.filter(schedule=position)
+    def filter_disagrees(self, queryset, name, value):
+        return queryset.disagreeing() if value == "1" else queryset.filter(disagreement=None)
 
     def filter_illustrative(self, queryset, name, value):
         return queryset.filter(is_illustrative=(value == "yes"))
+
+
+class TargetFilter(FiguresFilter):
+    """Filters of the targets' API: schedule (or no report yet) and staleness."""
+
+    AS_OF = "latest_as_of"
+
+    schedule = schedule_filter()
+    stale = stale_filter()
+
+    def silent(self, queryset):
+        return queryset.filter(latest_as_of__isnull=True)
 
 
 class UpdateFilter(django_filters.FilterSet):

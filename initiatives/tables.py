@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, FilteredRelation, Q, When
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +28,19 @@ from .models import (
     Role,
     Status,
     Task,
+    progress,
 )
+from .models.choices import NO_REPORT_LABEL, Disagreement
 from .models.i18n import language_suffix, localized
 from .models.items import KIND_CODES
-from .templatetags.figures import progress_bar, report_figure, schedule_badge, schedule_label
+from .templatetags.figures import (
+    disagreement_note,
+    progress_bar,
+    report_figure,
+    schedule_badge,
+    schedule_label,
+    stale_note,
+)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = dict(Status.choices)
@@ -239,6 +249,8 @@ EXPORTED_FIELDS = (
     "schedule",
     "due_date",
     "last_reported",
+    "no_report",
+    "disagreement",
     "is_illustrative",
     "focus_area_id",
     "parent__code",
@@ -272,6 +284,14 @@ class PlanItemTable(tables.Table):
     last_reported = tables.DateColumn(
         verbose_name=_("Last reported"), format="Y-m-d", attrs={"td": {"class": "date"}}
     )
+    # Shown in the status, schedule and last-reported cells; columns of their own in exports.
+    no_report = tables.Column(verbose_name=_("No report yet"), empty_values=(), visible=False)
+    stale = tables.Column(
+        verbose_name=_("Not updated for long"), empty_values=(), visible=False, orderable=False
+    )
+    disagreement = tables.Column(
+        verbose_name=_("Status disagrees with progress"), empty_values=(), visible=False
+    )
     is_illustrative = tables.Column(
         verbose_name=_("Illustrative"), empty_values=(), visible=False
     )  # shown beside the title; a column of its own in exports
@@ -292,6 +312,9 @@ class PlanItemTable(tables.Table):
             "schedule",
             "due_date",
             "last_reported",
+            "no_report",
+            "stale",
+            "disagreement",
             "is_illustrative",
             "plan",
         )
@@ -302,6 +325,7 @@ class PlanItemTable(tables.Table):
 
     def __init__(self, *args, member=None, **kwargs):
         self.member = member
+        self.today = timezone.localdate()
         if member is None:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "role")
         super().__init__(*args, **kwargs)
@@ -383,8 +407,13 @@ class PlanItemTable(tables.Table):
         return "—"
 
     def render_status(self, record):
-        return format_html(
+        status = format_html(
             '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
+        )
+        if not record.disagreement:
+            return status
+        return format_html(
+            "{} {}", status, disagreement_note(record.disagreement, record.status, short=True)
         )
 
     def value_status(self, record):
@@ -397,16 +426,34 @@ class PlanItemTable(tables.Table):
         return None if record.progress is None else round(record.progress, 1)
 
     def render_schedule(self, record):
-        return schedule_badge(record.schedule)
+        return schedule_badge(record.schedule, record.no_report)
 
     def value_schedule(self, record):
+        if record.no_report and record.schedule is None:
+            return str(NO_REPORT_LABEL)
         return str(schedule_label(record.schedule))
 
     def value_due_date(self, value):
         return date_text(value)
 
+    def render_last_reported(self, value):
+        note = stale_note(value, self.today)
+        shown = date_text(value)
+        return format_html("{} {}", shown, note) if note else shown
+
     def value_last_reported(self, value):
         return date_text(value)
+
+    def value_no_report(self, record):
+        return bool(record.no_report)
+
+    def value_stale(self, record):
+        return progress.is_stale(record.last_reported, self.today)
+
+    def value_disagreement(self, record):
+        if not record.disagreement:
+            return ""
+        return str(Disagreement(record.disagreement).wording(record.status))
 
     def value_is_illustrative(self, record):
         return bool(record.is_illustrative)

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -40,6 +41,7 @@ from .models import (
     Status,
     Target,
     Task,
+    progress,
 )
 from .tables import (
     InitiativeTable,
@@ -58,7 +60,7 @@ LISTS = (
 SHORT_NAMES = {Initiative: _("Initiatives"), CooperationProject: _("Projects"), Task: _("Tasks")}
 SCHEDULES = [*(value for value in Schedule.values if value is not None), None]
 BEHIND = (Schedule.OVERDUE, Schedule.BEHIND)
-BEHIND_SHOWN = 15  # on the dashboard; the filtered lists give the rest
+BEHIND_SHOWN = 15  # on the dashboard, with those not reported; the filtered lists give the rest
 SECTION_PAGE = 25  # rows of a table within a page (member, area, item)
 CITED_SHOWN = 50  # figures listed under each source; the API gives them all
 # What a summary reads of each item; the code, titles and due date list it when behind.
@@ -73,6 +75,9 @@ FIGURE_FIELDS = (
     "title_en",
     "title_zh",
     "due_date",
+    "last_reported",
+    "no_report",
+    "disagreement",
 )
 
 
@@ -154,9 +159,14 @@ def mean(values):
     return sum(known) / len(known) if known else None
 
 
-def summarise(items):
+def needs_asking(item):
+    """Behind schedule, overdue or with no approved report: what the overview lists."""
+    return item.schedule in BEHIND or bool(item.no_report)
+
+
+def summarise(items, today):
     """Counts by status and schedule position, and the mean known progress, of items or
-    their figures."""
+    their figures; `behind` counts those behind schedule, overdue or with no report yet."""
     statuses = Counter(item.status for item in items)
     schedules = Counter(item.schedule for item in items)
     return {
@@ -164,7 +174,10 @@ def summarise(items):
         "progress": mean(item.progress for item in items),
         "statuses": [(label, statuses[value]) for value, label in Status.choices],
         "schedules": [(value, schedules[value]) for value in SCHEDULES],
-        "behind": sum(schedules[value] for value in BEHIND),
+        "behind": sum(needs_asking(item) for item in items),
+        "no_report": sum(bool(item.no_report) for item in items),
+        "stale": sum(progress.is_stale(item.last_reported, today) for item in items),
+        "disagrees": sum(item.disagreement is not None for item in items),
     }
 
 
@@ -305,6 +318,8 @@ def shown_item(row, plan):
         due_date=row.due_date,
     )
     item.progress, item.schedule = row.progress, row.schedule
+    item.last_reported, item.no_report = row.last_reported, row.no_report
+    item.disagreement = row.disagreement
     return item
 
 
@@ -312,17 +327,20 @@ def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
     the items listed as behind schedule are built as models."""
     plan, plans = viewed_plan(plan)
+    today = timezone.localdate()
     rows = figures(PlanItem.objects.in_plan(plan))
     lists = []
     areas = defaultdict(list)
     behind = []
     for model, _table, _prefix, list_url in LISTS:
         kind_rows = rows[model.KIND]
-        lists.append({**describe(model, plan.reverse(list_url)), **summarise(kind_rows)})
+        lists.append({**describe(model, plan.reverse(list_url)), **summarise(kind_rows, today)})
         for row in kind_rows:
             areas[row.focus_area].append(row)
-            if row.schedule in BEHIND:
-                behind.append((row.schedule, row.due_date or date.max, row.code, row))
+            if needs_asking(row):
+                # The most overdue first, then behind, then not reported within its grace.
+                rank = row.schedule if row.schedule in BEHIND else 0
+                behind.append((rank, row.due_date or date.max, row.code, row))
     behind.sort(key=lambda entry: entry[:3])
 
     by_pk = {row.pk: row for kind_rows in rows.values() for row in kind_rows}
@@ -348,11 +366,15 @@ def dashboard(request, plan=None):
             "plans": plans,
             "lists": lists,
             "by_area": [
-                {"area": area_names[pk], **summarise(items)}
+                {"area": area_names[pk], **summarise(items, today)}
                 for pk, items in sorted(areas.items(), key=lambda pair: area_names[pair[0]].number)
             ],
             "by_member": [
-                {"member": member, "co_count": len(co[member.pk]), **summarise(led[member.pk])}
+                {
+                    "member": member,
+                    "co_count": len(co[member.pk]),
+                    **summarise(led[member.pk], today),
+                }
                 for member in members
             ],
             "behind": [shown_item(row, plan) for *_key, row in behind[:BEHIND_SHOWN]],
@@ -361,6 +383,7 @@ def dashboard(request, plan=None):
             "updates": approved_reports(plan).order_by("-as_of", "-pk")[:8],
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
+            "stale_since": progress.stale_cutoff(today),
         },
     )
 
@@ -369,6 +392,7 @@ def summary_sections(request, plan, queryset_of, table_options, link_query):
     """The three lists' sections of a member's or an area's page: a summary of every item and
     a table of one page of them."""
     sections = []
+    today = timezone.localdate()
     rows = figures(queryset_of(PlanItem))
     for model, table_class, prefix, list_url in LISTS:
         kind_rows = rows[model.KIND]
@@ -382,7 +406,7 @@ def summary_sections(request, plan, queryset_of, table_options, link_query):
             **table_options,
         )
         link = f"{plan.reverse(list_url)}?{link_query}"
-        sections.append({**describe(model, link), "table": table, **summarise(kind_rows)})
+        sections.append({**describe(model, link), "table": table, **summarise(kind_rows, today)})
     return sections
 
 
@@ -400,7 +424,14 @@ def member_detail(request, slug, plan=None):
     return render(
         request,
         "initiatives/member_detail.html",
-        {"plan": plan, "plans": plans, "member": member, "sections": sections, "reports": reports},
+        {
+            "plan": plan,
+            "plans": plans,
+            "member": member,
+            "sections": sections,
+            "reports": reports,
+            "stale_since": progress.stale_cutoff(timezone.localdate()),
+        },
     )
 
 
@@ -417,7 +448,13 @@ def area_detail(request, slug, plan=None):
     return render(
         request,
         "initiatives/focusarea_detail.html",
-        {"plan": plan, "plans": plans, "area": area, "sections": sections},
+        {
+            "plan": plan,
+            "plans": plans,
+            "area": area,
+            "sections": sections,
+            "stale_since": progress.stale_cutoff(timezone.localdate()),
+        },
     )
 
 

@@ -191,3 +191,79 @@ class TestTwoPlans:
         first = get(client, "/api/reports/", plan=OTHER)
         assert first["next"] == f"http://testserver/api/reports/?plan={OTHER}&page=2"
         assert {row["plan"] for row in get(client, first["next"])["results"]} == {OTHER}
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Fix "today" (django.utils.timezone.localdate, which every figure reads) for a test."""
+
+    def fix(day):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
+        return day
+
+    return fix
+
+
+def task_in_2025(make, code, percent=None, as_of=date(2025, 6, 30), **fields):
+    task = make.task(code=code, start_date=date(2025, 1, 1), due_date=date(2025, 12, 31), **fields)
+    target = make.target(task, code=f"{code}.1", target_value=100, target_date=date(2025, 12, 31))
+    if percent is not None:
+        make.report(target, value=percent, as_of=as_of)
+    return task
+
+
+class TestSilenceStalenessAndContradictions:
+    """On 2025-07-01, half of 2025 has passed; TRACKER_STALE_AFTER_DAYS is 183."""
+
+    @pytest.fixture
+    def plan(self, site, make, on_day, settings):
+        settings.TRACKER_STALE_AFTER_DAYS = 183
+        on_day(date(2025, 7, 1))
+        task_in_2025(make, "T-600")  # never reported: behind by now
+        task_in_2025(make, "T-601", 10, status="on_track")  # behind, says on track
+        task_in_2025(make, "T-602", 55, as_of=date(2024, 12, 1))  # on schedule, figure old
+
+    def test_items_say_no_report_yet_and_behind(self, client, plan):
+        tasks = by_code(get(client, "/api/tasks/")["results"])
+        assert (tasks["T-600"]["schedule"], tasks["T-600"]["no_report"]) == ("behind", True)
+        assert tasks["T-600"]["last_reported"] is None and tasks["T-600"]["stale"] is False
+        assert tasks["T-601"]["no_report"] is False
+        filtered = get(client, "/api/tasks/", schedule="no_report")["results"]
+        assert [row["code"] for row in filtered] == ["T-102", "T-600"]
+
+    def test_targets_say_no_report_yet_and_behind(self, client, plan):
+        targets = by_code(get(client, "/api/targets/")["results"])
+        assert targets["T-600.1"]["schedule"] == "behind"
+        assert targets["T-600.1"]["no_report"] is True
+        assert targets["T-601.1"]["schedule"] == "behind"
+        assert (targets["T-602.1"]["schedule"], targets["T-602.1"]["no_report"]) == (
+            "on_schedule",
+            False,
+        )
+        silent = get(client, "/api/targets/", schedule="no_report")["results"]
+        assert [row["code"] for row in silent] == ["T-102.1", "T-600.1"]
+
+    def test_stale_figures_flagged_and_filtered(self, client, plan):
+        tasks = by_code(get(client, "/api/tasks/")["results"])
+        assert (tasks["T-602"]["stale"], tasks["T-602"]["last_reported"]) == (True, "2024-12-01")
+        assert tasks["T-601"]["stale"] is False
+        stale = get(client, "/api/tasks/", stale="1")["results"]
+        assert [row["code"] for row in stale] == ["T-101", "T-602"]  # T-101: 2024-09-30
+        targets = by_code(get(client, "/api/targets/", stale="1")["results"])
+        assert set(targets) == {"I-02.1", "I-02.2", "P-07.1", "T-101.1", "T-602.1"}
+        assert targets["I-02.1"]["latest_as_of"] == "2024-09-30" and targets["I-02.1"]["stale"]
+        assert get(client, "/api/tasks/", stale="2")["count"] == 0  # an unknown value: nothing
+
+    def test_a_contradiction_in_words(self, client, plan):
+        tasks = by_code(get(client, "/api/tasks/")["results"])
+        assert tasks["T-601"]["status_disagrees"] is True
+        assert tasks["T-601"]["disagreement"] == "behind"
+        assert tasks["T-601"]["disagreement_en"] == (
+            "The status says “On track”, but the approved figures put it behind schedule."
+        )
+        assert tasks["T-601"]["disagreement_zh"] and "“" in tasks["T-601"]["disagreement_zh"]
+        agreeing = tasks["T-602"]
+        assert (agreeing["status_disagrees"], agreeing["disagreement"]) == (False, None)
+        filtered = get(client, "/api/tasks/", disagrees="1")["results"]
+        assert "T-601" in [row["code"] for row in filtered]
+        assert "T-602" not in [row["code"] for row in filtered]

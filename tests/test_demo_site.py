@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.models import Member, ProgressReport, ReviewState, Target, Task
+from initiatives.demo import DEMO_DATE
+from initiatives.models import CooperationProject, Member, ProgressReport, ReviewState, Target, Task
 from initiatives.templatetags.figures import report_figure
-from tests import factories
+from tests import factories, staff
 from tests.shared import load_demo, shared_data
 
 # Its data is built once for the module: keep its tests on one worker.
@@ -185,3 +186,60 @@ def test_query_counts_on_the_demo_and_at_ten_times_it(client, demo):
     print("queries per page on the demo:", demo_counts)
     assert max(demo_counts.values()) <= 10, demo_counts
     assert scaled_counts == demo_counts
+
+
+@pytest.fixture
+def on_the_demo_date(monkeypatch):
+    """The demo as of its own date (initiatives.demo.DEMO_DATE), whatever the clock says."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: DEMO_DATE)
+
+
+def test_silent_tasks_are_no_report_yet_and_behind(client, demo, on_the_demo_date):
+    silent = ["T-025", "T-098", "T-142"]  # "on track" since 2024, 97 % of their time gone
+    listed = page(client, "/tasks/?schedule=no_report")
+    for code in silent:
+        assert f'<a href="/tasks/{code}/">{code}</a>' in listed
+        html = page(client, f"/tasks/{code}/")
+        assert re.search(r"<dd><span[^>]*>Behind schedule</span> <span[^>]*>no report yet", html)
+        assert "The status says “On track”, but the approved figures put it behind" in html
+    response = client.get("/")
+    tasks = response.context["lists"][2]
+    expected = Task.objects.with_progress(DEMO_DATE).no_report().count()
+    assert tasks["no_report"] == expected >= len(silent)
+    assert f'<a href="/tasks/?schedule=no_report">{expected} with no report yet</a>' in (
+        response.getvalue().decode()
+    )
+    behind = Task.objects.with_progress(DEMO_DATE).filter(schedule__in=(-2, -1)).count()
+    assert tasks["behind"] == behind  # every silent task is behind by now, and counted
+
+
+def test_old_figures_say_since_when(client, demo, on_the_demo_date):
+    assert "not updated since 2025-12-31" in page(client, "/projects/P-17/")
+    assert "not updated since 2025-12-31" in page(client, "/projects/?stale=1")
+    html = page(client, "/")
+    headlines = html[html.index('id="headline-heading"') : html.index('id="areas-heading"')]
+    assert "not updated since 2023-12-31" in headlines
+    api = client.get("/api/projects/", {"stale": "1"}).json()["results"]
+    assert "P-17" in [row["code"] for row in api] and all(row["stale"] for row in api)
+
+
+def test_declared_status_against_the_figures(client, demo, on_the_demo_date):
+    html = page(client, "/initiatives/I-07/")
+    assert "The status says “On track”, but the approved figures put it behind schedule." in html
+    html = page(client, "/tasks/T-067/")
+    assert "The status says “At risk”, but the due date has passed." in html
+    projects = page(client, "/projects/?disagrees=1&status=on_track")
+    expected = CooperationProject.objects.with_progress(DEMO_DATE).disagreeing().count()
+    assert expected >= 5 and projects.count('<td class="code">') == expected
+    api = client.get("/api/tasks/", {"disagrees": "1"}).json()["results"]
+    assert by_code_of(api)["T-067"]["disagreement"] == "overdue"
+
+    client.force_login(staff.reviewer("inspector"))
+    admin = page(client, "/admin/initiatives/task/?disagrees=any")
+    assert "T-067" in admin and "The status says “At risk”, but the due date has passed." in admin
+    assert "T-025" in admin
+    assert "T-067" not in page(client, "/admin/initiatives/task/?disagrees=ahead")
+
+
+def by_code_of(rows):
+    return {row["code"]: row for row in rows}

@@ -275,6 +275,11 @@ class TestSilence:
         make.report(task.targets.get(), value=90, as_of=date(2025, 3, 31), status=state)
         assert self.figures(task, TestSchedule.MIDYEAR) == (Schedule.BEHIND, True)
 
+    def test_an_item_whose_time_has_not_begun_is_owed_none(self, make):
+        task = self.silent_task(make, start_date=date(2025, 9, 1))
+        assert self.figures(task, TestSchedule.MIDYEAR) == (None, False)
+        assert self.figures(task, date(2025, 9, 1)) == (None, True)
+
     def test_a_cancelled_item_is_owed_no_report(self, make):
         task = self.silent_task(make, status="cancelled")
         assert self.figures(task, TestSchedule.MIDYEAR) == (None, False)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from initiatives import tables
-from initiatives.models import CooperationProject, Initiative, PlanItem, Target, Task
+from initiatives.models import CooperationProject, Initiative, PlanItem, Status, Target, Task
 from initiatives.tables import SafeTableExport, TaskTable
 from tests.site_data import UNAPPROVED, build_site
 
@@ -390,7 +390,7 @@ def expected_summary(items):
     return {
         "count": len(items),
         "progress": pytest.approx(sum(known) / len(known)) if known else None,
-        "behind": sum(item.schedule in (-2, -1) for item in items),
+        "behind": sum(item.schedule in (-2, -1) or item.no_report for item in items),
     }
 
 
@@ -419,7 +419,7 @@ def test_summaries_agree_with_each_items_own_figures(client, make, site):
             if item.responsibilities.filter(member=row["member"], role="lead").exists()
         ]
         assert summary_of(row) == expected_summary(led), row["member"]
-    behind = [item for item in everything if item.schedule in (-2, -1)]
+    behind = [item for item in everything if item.schedule in (-2, -1) or item.no_report]
     assert context["behind_count"] == len(behind)
     assert {item.code for item in context["behind"]} == {item.code for item in behind}
 
@@ -612,3 +612,191 @@ class TestTwoPlans:
             assert count_queries(client, f"/plans/{OTHER}/{path}") == count_queries(
                 client, f"/{path}"
             ), path
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Fix "today" (django.utils.timezone.localdate, which every figure reads) for a test."""
+
+    def fix(day):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
+        return day
+
+    return fix
+
+
+SUMMER = date(2025, 7, 1)  # half of 2025 has passed; TRACKER_STALE_AFTER_DAYS is 183
+
+
+def in_2025(make, code, percent=None, **fields):
+    """A task over 2025 with one target, reported at `percent` in June unless None."""
+    fields.setdefault("start_date", date(2025, 1, 1))
+    fields.setdefault("due_date", date(2025, 12, 31))
+    task = make.task(code=code, lead="jiangsu", **fields)
+    target = make.target(task, code=f"{code}.1", target_value=100)
+    if percent is not None:
+        make.report(target, value=percent, as_of=date(2025, 6, 30))
+    return task
+
+
+def row_of(html, code):
+    start = html.index(f'<a href="/tasks/{code}/">{code}</a>')
+    return html[start : html.index("</tr>", start)]
+
+
+class TestSilence:
+    """Items that never reported are "no report yet", counted and listed with the late ones."""
+
+    @pytest.fixture
+    def silent(self, site, make, on_day, settings):
+        settings.TRACKER_STALE_AFTER_DAYS = 183
+        on_day(SUMMER)
+        in_2025(make, "T-500")  # half its time gone: behind
+        in_2025(make, "T-501", start_date=date(2025, 6, 1))  # its time just begun
+
+    def test_counted_and_listed_on_the_overview(self, client, silent):
+        response = client.get("/")
+        tasks = response.context["lists"][2]
+        # T-102 (overdue), T-500 (behind) and T-501 (within its first quarter), none reported.
+        assert (tasks["behind"], tasks["no_report"]) == (3, 3)
+        assert [item.code for item in response.context["behind"]] == ["T-102", "T-500", "T-501"]
+        html = text_of(response)
+        assert "3 behind schedule, overdue or not reported" in html
+        assert '<a href="/tasks/?schedule=no_report">3 with no report yet</a>' in html
+        behind = html[html.index('id="behind-heading"') :]
+        assert re.search(r"T-501</span>[^<]*</a> — <span[^>]*>No report yet</span>", behind)
+        assert re.search(
+            r"T-500</span>[^<]*</a> — <span[^>]*>Behind schedule</span> "
+            r'<span class="flag">no report yet</span>',
+            behind,
+        )
+
+    def test_the_schedule_table_counts_them(self, client, silent):
+        html = text_of(client.get("/"))
+        start = html.index('id="by-schedule-caption"')
+        table = html[start : html.index("</table>", start)]
+        row = '<span class="muted">(of the above)</span></th><td>0</td><td>0</td><td>3</td>'
+        assert f"No report yet</span> {row}" in table
+
+    def test_the_list_filter_and_the_page(self, client, silent):
+        response = client.get("/tasks/", {"schedule": "no_report"})
+        assert codes_in_table(response) == ["T-102", "T-500", "T-501"]
+        assert "No report yet" in row_of(text_of(response), "T-501")
+        html = text_of(client.get("/tasks/T-500/"))
+        assert re.search(
+            r"<dd><span[^>]*>Behind schedule</span> <span[^>]*>no report yet</span>", html
+        )
+        assert "No approved report yet" in html
+
+    def test_in_chinese(self, client, silent):
+        html = text_of(client.get("/zh-hans/tasks/T-501/"))
+        assert "尚无报告" in html and "No report yet" not in html
+
+    def test_counted_on_member_and_area_pages(self, client, silent):
+        response = client.get("/members/jiangsu/")
+        section = response.context["sections"][2]
+        assert (section["behind"], section["no_report"]) == (2, 2)
+        link = '<a href="/tasks/?member=jiangsu&amp;schedule=no_report">2 with no report yet</a>'
+        assert link in text_of(response)
+
+    def test_exported(self, client, silent):
+        rows = json.loads(client.get("/tasks/", {"_export": "json"}).getvalue())
+        shown = {row["Code"]: (row["Schedule"], row["No report yet"]) for row in rows}
+        assert shown["T-500"] == ("Behind schedule", True)
+        assert shown["T-501"] == ("No report yet", True)
+        assert shown["T-101"][1] is False
+
+
+class TestStale:
+    """A figure approved more than TRACKER_STALE_AFTER_DAYS ago says so wherever it is shown."""
+
+    @pytest.fixture
+    def old(self, site, make, on_day, settings):
+        settings.TRACKER_STALE_AFTER_DAYS = 183
+        on_day(SUMMER)  # figures before 2024-12-30 are stale
+        make.report(Target.objects.get(code="T-101.1"), value=1500, as_of=date(2025, 6, 30))
+        old = in_2025(make, "T-502", start_date=date(2024, 1, 1))
+        make.report(old.targets.get(), value=40, as_of=date(2024, 6, 30))
+
+    def test_list_rows_and_the_filter(self, client, old):
+        html = text_of(client.get("/tasks/"))
+        assert "not updated since 2024-06-30" in row_of(html, "T-502")
+        assert "not updated since" not in row_of(html, "T-101")
+        assert codes_in_table(client.get("/tasks/", {"stale": "1"})) == ["T-502"]
+        assert codes_in_table(client.get("/tasks/", {"stale": "0"})) == ["T-101"]
+        assert codes_in_table(client.get("/initiatives/", {"stale": "1"})) == []
+        assert "Not updated since 2024-12-30" in html  # the filter's choice
+
+    def test_item_page_flags_the_old_target_only(self, client, old):
+        html = text_of(client.get("/initiatives/I-02/"))
+        assert "not updated since" not in html[: html.index('id="targets-heading"')]  # 2025-06-30
+        assert "not updated since 2024-09-30" in html  # the piles, 590,000 as of 2024-09-30
+        assert "not updated since 2024-11-30" in html  # the ratio
+        assert "not updated since 2024-06-30" in text_of(client.get("/tasks/T-502/"))
+
+    def test_overview_counts_them_and_flags_the_headline_figure(self, client, old):
+        response = client.get("/")
+        assert [entry["stale"] for entry in response.context["lists"]] == [0, 1, 1]
+        html = text_of(response)
+        assert '<a href="/tasks/?stale=1">1 not updated since 2024-12-30</a>' in html
+        headlines = html[html.index('id="headline-heading"') : html.index('id="areas-heading"')]
+        flag = '<span class="flag flag-stale">not updated since 2024-09-30</span>'
+        assert f'590,000 piles</strong> <span class="muted">(2024-09-30)</span> {flag}' in headlines
+
+    def test_member_page_rows(self, client, old):
+        assert "not updated since 2024-06-30" in text_of(client.get("/members/jiangsu/"))
+
+    def test_the_threshold_is_a_setting(self, client, old, settings):
+        settings.TRACKER_STALE_AFTER_DAYS = 400
+        assert codes_in_table(client.get("/tasks/", {"stale": "1"})) == []
+
+
+CONTRADICTIONS = [
+    # code, status, percent, due date, what the page says
+    ("T-510", "on_track", 10, date(2025, 12, 31), "the approved figures put it behind schedule"),
+    ("T-511", "not_started", None, date(2025, 12, 31), "the approved figures put it behind"),
+    ("T-512", "at_risk", 60, date(2025, 6, 30), "the due date has passed"),
+    ("T-513", "delayed", 90, date(2025, 12, 31), "the approved figures put it ahead"),
+    ("T-514", "completed", 80, date(2025, 12, 31), "the approved figures do not meet every"),
+]
+
+
+class TestDeclaredAgainstComputed:
+    @pytest.fixture
+    def contradicted(self, site, make, on_day):
+        on_day(SUMMER)
+        for code, status, percent, due, _words in CONTRADICTIONS:
+            in_2025(make, code, percent, status=status, due_date=due)
+        in_2025(make, "T-515", 50, status="on_track")  # agrees
+
+    @pytest.mark.parametrize("code, status, percent, due, words", CONTRADICTIONS)
+    def test_the_item_page_says_so(self, client, contradicted, code, status, percent, due, words):
+        html = text_of(client.get(f"/tasks/{code}/"))
+        label = dict(Status.choices)[status]
+        note = '<p class="disagreement"><span class="flag flag-disagrees">'
+        says = f"The status says “{label}”, but {words}"
+        assert f"{note}Status disagrees with progress:</span> {says}" in html
+
+    def test_the_list_filter_and_rows(self, client, contradicted):
+        response = client.get("/tasks/", {"disagrees": "1"})
+        assert codes_in_table(response) == [code for code, *_ in CONTRADICTIONS]
+        assert "Declared on track or not started, but behind schedule" in row_of(
+            text_of(response), "T-510"
+        )
+        agreeing = codes_in_table(client.get("/tasks/", {"disagrees": "0"}))
+        assert "T-515" in agreeing and "T-510" not in agreeing
+
+    def test_counted_on_the_overview(self, client, contradicted):
+        html = text_of(client.get("/"))
+        assert '<a href="/tasks/?disagrees=1">5 whose status disagrees with progress</a>' in html
+
+    def test_a_page_without_contradiction_says_nothing(self, client, contradicted):
+        assert "Status disagrees" not in text_of(client.get("/tasks/T-515/"))
+
+    def test_exported_in_words(self, client, contradicted):
+        rows = json.loads(client.get("/tasks/", {"_export": "json"}).getvalue())
+        words = {row["Code"]: row["Status disagrees with progress"] for row in rows}
+        assert words["T-515"] == ""
+        assert words["T-513"] == (
+            "The status says “Delayed”, but the approved figures put it ahead of schedule."
+        )

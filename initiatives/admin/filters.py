@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Member, PlanItem, Schedule, schedule_choices
+from ..models.choices import NO_REPORT, Disagreement
 
 
 class ResponsibleMemberFilter(admin.SimpleListFilter):
@@ -42,6 +43,8 @@ class ScheduleFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
+        if self.value() == NO_REPORT:
+            return queryset.no_report()
         try:
             position = Schedule.from_slug(self.value())
         except KeyError:
@@ -49,3 +52,23 @@ class ScheduleFilter(admin.SimpleListFilter):
         if position is None:
             return queryset.filter(schedule__isnull=True)
         return queryset.filter(schedule=position)
+
+
+class DisagreementFilter(admin.SimpleListFilter):
+    """Items whose declared status contradicts their figures, for the office to ask about."""
+
+    title = _("status against progress")
+    parameter_name = "disagrees"
+    ANY = "any"
+
+    def lookups(self, request, model_admin):
+        return [(self.ANY, _("Status disagrees with progress")), *Disagreement.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() == self.ANY:
+            return queryset.disagreeing()
+        if self.value() not in Disagreement.values:
+            return queryset  # an unknown value in the address filters nothing
+        return queryset.filter(disagreement=self.value())

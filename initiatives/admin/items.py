@@ -25,6 +25,7 @@ from ..models import (
     Target,
     Task,
 )
+from ..models.choices import Disagreement
 from ..resources import TaskResource
 from .base import (
     ImportExportTrackerAdmin,
@@ -34,7 +35,7 @@ from .base import (
     TrackerAdmin,
     without_form_only,
 )
-from .filters import ResponsibleMemberFilter, ScheduleFilter
+from .filters import DisagreementFilter, ResponsibleMemberFilter, ScheduleFilter
 
 
 def format_progress(value):
@@ -136,6 +137,7 @@ class PlanItemAdmin(TrackerAdmin):
         "status",
         "progress_display",
         "schedule_display",
+        "status_check",
         "last_report",
         "due_date",
     )
@@ -147,6 +149,7 @@ class PlanItemAdmin(TrackerAdmin):
         ResponsibleMemberFilter,
         "status",
         ScheduleFilter,
+        DisagreementFilter,
         "is_illustrative",
     )
     search_fields = ("code", "title_en", "title_zh")
@@ -232,6 +235,11 @@ class PlanItemAdmin(TrackerAdmin):
     def schedule_display(self, item):
         position = getattr(item, "schedule", None)
         return Schedule.__empty__ if position is None else Schedule(position).label
+
+    @admin.display(description=_("status against progress"), ordering="disagreement")
+    def status_check(self, item):
+        kind = getattr(item, "disagreement", None)
+        return "—" if kind is None else Disagreement(kind).wording(item.status)
 
     @admin.display(description=_("last approved report"), ordering="last_reported")
     def last_report(self, item):

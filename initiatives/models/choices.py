@@ -94,9 +94,9 @@ class Disagreement(models.TextChoices):
     """Where an item's declared status contradicts its computed schedule
     (progress.status_check); NULL when they agree."""
 
-    OVERDUE = "overdue", _("Declared on course, but overdue")
-    BEHIND = "behind", _("Declared on course, but behind schedule")
-    AHEAD = "ahead", _("Declared late, but ahead of schedule")
+    OVERDUE = "overdue", _("Not declared delayed, but overdue")
+    BEHIND = "behind", _("Declared on track or not started, but behind schedule")
+    AHEAD = "ahead", _("Declared at risk or delayed, but ahead of schedule")
     UNMET = "unmet", _("Declared completed, but a target is not met")
 
     def wording(self, status):

@@ -105,15 +105,15 @@ class PlanItemQuerySet(models.QuerySet):
             .annotate(
                 schedule=progress.schedule_position(F("progress"), F("last_reported"), today),
                 no_report=ExpressionWrapper(
-                    progress.no_report_condition(), output_field=models.BooleanField()
+                    progress.no_report_condition(today), output_field=models.BooleanField()
                 ),
             )
             .annotate(disagreement=progress.status_check(F("schedule"), F("progress"), unmet))
         )
 
     def no_report(self):
-        """Items with no approved report behind them (after with_progress())."""
-        return self.filter(progress.no_report_condition())
+        """Items owed a report with no approved one behind them (after with_progress())."""
+        return self.filter(no_report=True)
 
     def stale(self, today=None):
         """Items whose latest approved figure is stale (after with_progress())."""

@@ -16,11 +16,11 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
   points ahead of it, behind when more than that behind, on schedule in between; overdue once
   the due date has passed without completion; unknown (NULL) without dates or progress, and
   for cancelled items.
-- Silence counts: an item (or a target) with no approved report behind it is "no report yet"
-  (`no_report_condition`), and once TRACKER_NO_REPORT_BEHIND_AT percent of its period has passed
-  without one it is behind schedule (overdue after its due date, as any other). A share of the
-  period rather than a fixed number of days: a six-month task is owed its first figure sooner
-  than a three-year initiative.
+- Silence counts: an item whose time has begun with no approved report behind it is "no report
+  yet" (`no_report_condition`; a target, with no approved figure), and once
+  TRACKER_NO_REPORT_BEHIND_AT percent of its period has passed without one it is behind schedule
+  (overdue after its due date, as any other). A share of the period rather than a fixed number
+  of days: a six-month task is owed its first figure sooner than a three-year initiative.
 - The declared status is checked against the schedule (`status_check`): on track or not started
   while behind or overdue, at risk while overdue, at risk or delayed while ahead, completed while
   a target is not met. The contradiction is a Disagreement value, NULL when none.
@@ -31,7 +31,6 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -219,10 +218,15 @@ def silent_too_long(start, end, today):
     )
 
 
-def no_report_condition():
-    """An item with no approved report behind it: "no report yet". A cancelled item is owed
-    none. Reads the `last_reported` of PlanItemQuerySet.with_progress()."""
-    return Q(last_reported__isnull=True) & ~Q(status=Status.CANCELLED)
+def no_report_condition(today):
+    """An item owed a report with no approved one behind it: "no report yet". A cancelled item
+    is owed none, nor one whose time has not begun. Reads the `last_reported` of
+    PlanItemQuerySet.with_progress()."""
+    return (
+        Q(last_reported__isnull=True)
+        & ~Q(status=Status.CANCELLED)
+        & (Q(start_date__isnull=True) | Q(start_date__lte=today))
+    )
 
 
 def schedule_position(progress, last_reported, today):

@@ -1,12 +1,16 @@
 """Figures as the public reads them: "over 600,000 piles", "24.4%", "1.55"."""
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from initiatives.models import Measure, Qualifier, Schedule
+from initiatives.models.choices import NO_REPORT_LABEL, Disagreement
+from initiatives.models.progress import is_stale
 
 register = template.Library()
 
@@ -113,9 +117,48 @@ def progress_bar(progress, compact=False, exceeded=False):
 
 
 @register.simple_tag
-def schedule_badge(schedule):
-    return format_html(
+def schedule_badge(schedule, no_report=False):
+    """The position in words; for an item or target with no approved report, "No report yet"
+    in place of "Unknown", or beside the position it has been worked out to."""
+    if no_report and (schedule is None or schedule == ""):
+        return format_html('<span class="schedule schedule-no-report">{}</span>', NO_REPORT_LABEL)
+    badge = format_html(
         '<span class="schedule schedule-{}">{}</span>',
         schedule_class(schedule),
         schedule_label(schedule),
+    )
+    if no_report:
+        return format_html('{} <span class="flag">{}</span>', badge, _("no report yet"))
+    return badge
+
+
+@register.simple_tag
+def stale_note(as_of, today=None):
+    """ "not updated since <date>" for a figure older than TRACKER_STALE_AFTER_DAYS; empty for
+    a recent one, or for none."""
+    if as_of is None or as_of == "":
+        return ""
+    if isinstance(as_of, str):  # a date a database handed back as text
+        as_of = date.fromisoformat(as_of[:10])
+    if not is_stale(as_of, today or timezone.localdate()):
+        return ""
+    return format_html(
+        '<span class="flag flag-stale">{}</span>',
+        _("not updated since %(date)s") % {"date": as_of.isoformat()},
+    )
+
+
+@register.simple_tag
+def disagreement_note(disagreement, status, short=False):
+    """Where the declared status contradicts the figures, in words: the whole sentence, or
+    (short) the label a list row has room for; empty where they agree."""
+    if not disagreement:
+        return ""
+    kind = Disagreement(disagreement)
+    if short:
+        return format_html('<span class="flag flag-disagrees">{}</span>', kind.label)
+    return format_html(
+        '<span class="flag flag-disagrees">{}</span> {}',
+        _("Status disagrees with progress:"),
+        kind.wording(status),
     )
