@@ -133,7 +133,12 @@ def test_an_import_preview_logs_nothing_and_the_confirmed_import_its_changes(
 ):
     task = make.task(lead="jiangsu")
     client.force_login(editor("jiangsu"))
-    row = {"code": task.code, "status": "delayed", "status_reason": "Permits are late."}
+    row = {
+        "code": task.code,
+        "status": "delayed",
+        "status_reason": "Permits are late.",
+        "version": task.version,
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = preview(client, "task", csv_file([row]))
     assert audit() == []
