@@ -91,7 +91,7 @@ class PlanItemFilter(FiguresFilter):
     schedule = schedule_filter()
     stale = stale_filter()
     disagrees = django_filters.ChoiceFilter(
-        label=_("Status against progress"),
+        label=_("Checked against the figures"),
         choices=[
             ("1", _("Status disagrees with progress")),
             ("0", _("Status agrees with progress")),
