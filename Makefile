@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/python manage.py loaddata demo
 	$(BIN)/python manage.py create_demo_users
 	@echo "Serving http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
-	@echo "Log in as office (reviewer) or shanghai, jiangsu, zhejiang, anhui (editors),"
+	@echo "Log in as office or reviewer (reviewers) or shanghai, jiangsu, zhejiang, anhui (editors),"
 	@echo "password: $${DEMO_PASSWORD:-demo}"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -16,7 +16,16 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from .filters import PlanItemFilter, TargetFilter, UpdateFilter
-from .models import CooperationProject, Initiative, ItemKind, Plan, Schedule, Target, Task
+from .models import (
+    CooperationProject,
+    Initiative,
+    ItemKind,
+    Plan,
+    Revision,
+    Schedule,
+    Target,
+    Task,
+)
 from .models import progress as figures
 from .models.choices import Disagreement
 from .views import approved_reports
@@ -147,6 +156,12 @@ def item_data(request, item):
         "sources": [source.key for source in item.sources.all()],
         "is_illustrative": item.is_illustrative,
         "updated_at": item.updated_at,
+        "revised": bool(item.revisions.all()),
+        "revisions": [
+            revision_data(request, revision)
+            for revision in item.revisions.all()
+            if revision.target_id is None
+        ],
     }
     if isinstance(item, Task):
         parent = item.parent
@@ -160,13 +175,52 @@ def item_list(model):
     @of_plan
     def view(request, plan):
         queryset = (
-            model.objects.in_plan(plan).with_progress().for_table().prefetch_related("sources")
+            model.objects.in_plan(plan)
+            .with_progress()
+            .for_table()
+            .with_revisions()
+            .prefetch_related("sources")
         )
         filterset = PlanItemFilter(request.GET, queryset=queryset)
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         return paginated(request, rows.order_by("code"), item_data)
 
     return view
+
+
+def revision_data(request, revision):
+    """A revision in effect: what changed, from what, to what, when and why. A target's also
+    carries the four fields of the earlier format (old and new target value and date)."""
+    data = {
+        "id": str(revision.uuid),
+        "plan": revision.item.plan.slug,
+        "item": revision.item.code,
+        "target": revision.target.code if revision.target_id else None,
+        "revised_at": revision.reviewed_at,
+        "proposed_at": revision.proposed_at,
+        "reason": revision.reason,
+        "changes": {
+            name: {"from": old, "to": new} for name, (old, new) in revision.changes.items()
+        },
+        "is_illustrative": revision.is_illustrative,
+    }
+    if revision.target_id:
+        for field in ("target_value", "target_date"):
+            old, new = revision.changes.get(field, (None, None))
+            data[f"old_{field}"], data[f"new_{field}"] = old, new
+    return data
+
+
+@require_safe
+@of_plan
+def revision_list(request, plan):
+    revisions = (
+        Revision.objects.approved()
+        .in_plan(plan)
+        .select_related("item__plan", "target")
+        .order_by("-reviewed_at", "-pk")
+    )
+    return paginated(request, revisions, revision_data)
 
 
 def target_data(request, target):
@@ -194,17 +248,7 @@ def target_data(request, target):
         "schedule": schedule_slug(target.schedule),
         "no_report": target.latest_as_of is None,
         "stale": figures.is_stale(target.latest_as_of, timezone.localdate()),
-        "revisions": [
-            {
-                "revised_at": revision.revised_at,
-                "old_target_value": number(revision.old_target_value),
-                "new_target_value": number(revision.new_target_value),
-                "old_target_date": revision.old_target_date,
-                "new_target_date": revision.new_target_date,
-                "reason": revision.reason,
-            }
-            for revision in target.revisions.all()
-        ],
+        "revisions": [revision_data(request, revision) for revision in target.revisions.all()],
         "is_headline": target.is_headline,
         "is_illustrative": target.is_illustrative,
     }
@@ -218,7 +262,7 @@ def target_list(request, plan):
         .with_progress()
         .with_schedule()
         .select_related("item__plan", "source")
-        .prefetch_related("revisions")
+        .with_revisions()
         .order_by("code")
     )
     filterset = TargetFilter(request.GET, queryset=targets)
@@ -260,7 +304,15 @@ def index(request):
     return JsonResponse(
         {
             name: request.build_absolute_uri(reverse(f"api:{name}"))
-            for name in ("plans", "initiatives", "projects", "tasks", "targets", "reports")
+            for name in (
+                "plans",
+                "initiatives",
+                "projects",
+                "tasks",
+                "targets",
+                "reports",
+                "revisions",
+            )
         }
     )
 
@@ -273,4 +325,5 @@ urlpatterns = [
     path("tasks/", item_list(Task), name="tasks"),
     path("targets/", target_list, name="targets"),
     path("reports/", report_list, name="reports"),
+    path("revisions/", revision_list, name="revisions"),
 ]

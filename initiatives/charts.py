@@ -54,7 +54,7 @@ class TargetPanel:
     latest: object = None
     series: list = field(default_factory=list)
     breakdown: list = field(default_factory=list)
-    revisions: list = field(default_factory=list)
+    revisions: list = field(default_factory=list)  # set by the view, with the item's own
     chart: Chart | None = None
     schedule: int | None = None
     expected: str | None = None  # where the straight line from baseline to target is today
@@ -171,7 +171,6 @@ def target_panels(item, targets, reports, today=None):
     for panel in by_target.values():
         target = panel.target
         panel.breakdown.sort(key=lambda r: (r.member.position, r.member.slug))
-        panel.revisions = list(target.revisions.all())
         start = target.baseline_date or item.start_date
         panel.schedule = target.schedule  # TargetQuerySet.with_schedule()
         expected = expected_value(target, start, today)

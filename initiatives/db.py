@@ -4,6 +4,7 @@ A progress report's value must fit its target's measure: a number or percentage 
 (a percentage within 0-100) and is never "reached"; a qualitative milestone has no value.
 A task supports an initiative or a cooperation project of its own plan, never a task; an item
 that tasks support stays an initiative or a project of that plan.
+An approved report's published figure never changes (a correction is a new report).
 The triggers are (re)installed after every migrate, because SQLite drops a table's triggers
 when a migration rebuilds the table.
 """
@@ -18,6 +19,14 @@ MISFIT = """(
     OR ({m} <> 'milestone' AND ({r}.value IS NULL OR {r}.milestone_reached))
     OR ({m} = 'percentage' AND ({r}.value < 0 OR {r}.value > 100))
 )"""
+
+APPROVED_MESSAGE = "an approved report is never changed: correct it with a new report"
+
+# An approved report o whose published figure n changes (or that stops being approved).
+APPROVED_CHANGED = """({o}.status = 'approved' AND (
+    {n}.status <> {o}.status OR {n}.value {ne} {o}.value OR {n}.as_of <> {o}.as_of
+    OR {n}.target_id <> {o}.target_id OR {n}.member_id {ne} {o}.member_id
+    OR {n}.qualifier <> {o}.qualifier OR {n}.milestone_reached <> {o}.milestone_reached))"""
 
 SHAPE_MESSAGE = "a task supports an initiative or a cooperation project of its own plan"
 
@@ -62,6 +71,12 @@ SQLITE = [
     WHEN EXISTS (SELECT 1 FROM initiatives_progressreport r WHERE r.target_id = NEW.id
                  AND {MISFIT.format(m="NEW.measure", r="r")})
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS initiatives_approved_report_stays
+    BEFORE UPDATE ON initiatives_progressreport
+    WHEN {APPROVED_CHANGED.format(o="OLD", n="NEW", ne="IS NOT")}
+    BEGIN SELECT RAISE(ABORT, '{APPROVED_MESSAGE}'); END
     """,
 ]
 
@@ -111,6 +126,20 @@ POSTGRESQL = [
     CREATE OR REPLACE TRIGGER initiatives_target_fits_reports
     BEFORE UPDATE OF measure ON initiatives_target
     FOR EACH ROW EXECUTE FUNCTION initiatives_target_fits_reports()
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION initiatives_approved_report_stays() RETURNS trigger AS $$
+    BEGIN
+        IF {APPROVED_CHANGED.format(o="OLD", n="NEW", ne="IS DISTINCT FROM")} THEN
+            RAISE EXCEPTION '{APPROVED_MESSAGE}' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE TRIGGER initiatives_approved_report_stays
+    BEFORE UPDATE ON initiatives_progressreport
+    FOR EACH ROW EXECUTE FUNCTION initiatives_approved_report_stays()
     """,
 ]
 

@@ -2,13 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import locking
 from .models import (
-    Measure,
     Member,
     ProgressReport,
     ReviewState,
@@ -65,7 +62,73 @@ class VersionedForm(forms.ModelForm):
         return cleaned_data
 
 
-class PlanItemForm(VersionedForm):
+class RevisingForm(VersionedForm):
+    """A form on a record whose terms change only by a reviewed revision (models/revisions.py).
+
+    A change to a governed field needs a reason; saving records it as a revision waiting for
+    review and saves the form's other edits as usual. The admin sets `revised_by`.
+    """
+
+    revision_reason = forms.CharField(
+        label=_("Reason for the revision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when a date, baseline, target, measure, direction or unit changes: the "
+            "change waits for the office's review and is shown publicly with this reason once "
+            "approved."
+        ),
+    )
+    revised_by = None
+
+    def revised_fields(self):
+        if self.instance.pk is None:
+            return []
+        governed = self._meta.model.GOVERNED_FIELDS
+        return [name for name in self.changed_data if name in governed]
+
+    def is_revision(self):
+        return bool(self.revised_fields())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.is_revision() and not self.given_revision_reason():
+            self.add_error(
+                "revision_reason" if "revision_reason" in self.fields else None,
+                _("Say why %(fields)s change: the change is kept as a revision for review.")
+                % {"fields": self.revised_labels()},
+            )
+        return cleaned_data
+
+    def revised_labels(self):
+        field = self._meta.model._meta.get_field
+        return ", ".join(str(field(name).verbose_name) for name in self.revised_fields())
+
+    def given_revision_reason(self):
+        return (self.cleaned_data.get("revision_reason") or "").strip()
+
+    def propose(self, by):
+        """Record the governed changes as a revision for review (the instance goes back to the
+        values in effect); True when the form changed anything else, to be saved as usual."""
+        self.revision = self.instance.propose_revision(self.given_revision_reason(), by)
+        governed = set(self._meta.model.GOVERNED_FIELDS) | FORM_ONLY_FIELDS
+        return any(name not in governed for name in self.changed_data)
+
+    def save(self, commit=True):
+        """Propose the governed changes, then save whatever else the form changed."""
+        if not (commit and self.is_revision()):
+            return super().save(commit)
+        if self.propose(self.revised_by):
+            self.instance.save()
+        self._save_m2m()
+        return self.instance
+
+
+# Form fields that are not model fields: shown only to a user who may save the form.
+FORM_ONLY_FIELDS = {"seen_version", "status_reason", "revision_reason", "submit_for_review"}
+
+
+class PlanItemForm(RevisingForm):
     status_reason = forms.CharField(
         label=_("Reason for the status change"),
         required=False,
@@ -93,46 +156,11 @@ class PlanItemForm(VersionedForm):
 
 
 def measure_misfits(target):
-    """A message when the target's reports would not fit its (changed) measure, else None.
-
-    The database refuses such a change (initiatives/db.py); say so before it has to.
-    """
-    if target.pk is None:
-        return None
-    reports = ProgressReport.objects.filter(target_id=target.pk)
-    if target.measure == Measure.MILESTONE:
-        misfits = reports.filter(value__isnull=False)
-    else:
-        misfits = reports.filter(Q(value__isnull=True) | Q(milestone_reached=True))
-        if target.measure == Measure.PERCENTAGE:
-            misfits = misfits | reports.filter(Q(value__lt=0) | Q(value__gt=100))
-    count = misfits.count()
-    if not count:
-        return None
-    return ngettext(
-        "%(count)d report on this target does not fit that measure; keep the measure, or "
-        "make a new target.",
-        "%(count)d reports on this target do not fit that measure; keep the measure, or "
-        "make a new target.",
-        count,
-    ) % {"count": count}
+    """A message when the target's reports would not fit its (changed) measure, else None."""
+    return target.report_misfits()
 
 
-class TargetForm(VersionedForm):
-    REVISED_FIELDS = ("target_value", "target_date")
-
-    revision_reason = forms.CharField(
-        label=_("Reason for revising the target"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the target value or date changes; kept as a revision."),
-    )
-
-    def is_revision(self):
-        return self.instance.pk is not None and any(
-            name in self.changed_data for name in self.REVISED_FIELDS
-        )
-
+class TargetForm(RevisingForm):
     def clean(self):
         cleaned_data = super().clean()
         if "measure" in self.changed_data and self.instance.pk is not None:
@@ -140,27 +168,7 @@ class TargetForm(VersionedForm):
             message = measure_misfits(self.instance)
             if message:
                 self.add_error("measure", message)
-        if self.is_revision() and not (cleaned_data.get("revision_reason") or "").strip():
-            self.add_error("revision_reason", _("Say why the target value or date changes."))
         return cleaned_data
-
-    def reason(self):
-        return (self.cleaned_data.get("revision_reason") or "").strip()
-
-    def save(self, commit=True):
-        """A revision goes through target.revise() (with `revised_by`, which the admin sets),
-        so that it keeps the old values and the reason; any other change saves as usual."""
-        if commit and self.is_revision():
-            target = self.instance
-            target.revise(
-                target_value=target.target_value,
-                target_date=target.target_date,
-                reason=self.reason(),
-                by=self.revised_by,
-            )
-            self._save_m2m()
-            return target
-        return super().save(commit)
 
 
 class ProgressReportForm(VersionedForm):
@@ -190,6 +198,8 @@ class ProgressReportForm(VersionedForm):
             "narrative_en",
             "narrative_zh",
             "note",
+            "supersedes",
+            "correction_reason",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -303,4 +313,12 @@ class ReturnReportsForm(ActionForm):
         label=_("Why are the reports returned?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the reporting member, who can correct and resubmit."),
+    )
+
+
+class ReturnRevisionsForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Why are the revisions returned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the author, who can propose again."),
     )

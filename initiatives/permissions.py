@@ -2,7 +2,7 @@
 
 The groups (initiatives/migrations/0003_staff_groups.py) give model-level rights. On top of
 them, a member editor's scope is the items its member leads or co-leads, and everything hanging
-from those items: their targets, the reports on those targets, their status changes and target
+from those items: their targets, the reports on those targets, their status changes and
 revisions. Office reviewers and superusers see everything. A user with neither a member nor the
 review right sees nothing that is scoped.
 """
@@ -14,9 +14,9 @@ from .models import (
     ProgressReport,
     Responsibility,
     ReviewState,
+    Revision,
     StatusChange,
     Target,
-    TargetRevision,
 )
 
 REVIEW_PERMISSION = "initiatives.review_progressreport"
@@ -50,7 +50,7 @@ SCOPES = {
     Responsibility: lambda member: _items_q(member, "item"),
     Target: lambda member: _items_q(member, "item"),
     StatusChange: lambda member: _items_q(member, "item"),
-    TargetRevision: lambda member: _items_q(member, "target__item"),
+    Revision: lambda member: _items_q(member, "item"),
     ProgressReport: lambda member: _items_q(member, "target__item"),
 }
 
@@ -86,17 +86,18 @@ def may_edit_report(user, report):
 
     An approved report is the published record: a correction is a new report.
     """
-    if user.is_superuser:
-        return True
     if report.status == ReviewState.APPROVED:
         return False
+    if user.is_superuser:
+        return True
     if can_review(user):
         return True
     return report.status in EDITABLE_REPORT_STATES
 
 
 def may_delete_report(user, report):
-    return user.is_superuser or report.status in EDITABLE_REPORT_STATES
+    """Nobody deletes an approved report, superusers included: it is corrected instead."""
+    return report.status in EDITABLE_REPORT_STATES
 
 
 # What only the office changes: where an item or a target sits in the plan, whether a target

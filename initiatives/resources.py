@@ -262,6 +262,27 @@ class TrackerResource(resources.ModelResource):
                 % {"key": self.row_key}
             )
 
+    def check_revision(self, instance, row, errors):
+        """A row that changes a governed field of a saved record (a date, a baseline, a
+        target...) needs a reason: the change is proposed for review, as from the form."""
+        self.revised = instance.governed_changes() if instance.pk is not None else {}
+        self.revision_reason = self.text(row, "revision_reason")
+        if self.revised and not self.revision_reason:
+            field = instance._meta.get_field
+            errors["revision_reason"] = [
+                _(
+                    "Say why %(fields)s change (column revision_reason): the change is "
+                    "proposed for review."
+                )
+                % {"fields": ", ".join(str(field(name).verbose_name) for name in self.revised)}
+            ]
+
+    def propose(self, instance):
+        """Record the row's governed changes as a revision for review; the record keeps the
+        values in effect, and the row's other edits save as usual. A preview proposes nothing."""
+        if self.revised and not self.dry_run:
+            instance.propose_revision(self.revision_reason, self.user)
+
     def after_init_instance(self, instance, new, row, **kwargs):
         self.row_key = self.text(row, self.get_import_id_fields()[0]) or _("(new)")
         self.row, self.new = row, new
@@ -369,6 +390,7 @@ class TaskResource(TrackerResource):
     plan = fields.Field(column_name="plan", readonly=True)
     lead = fields.Field(column_name="lead")
     status_reason = fields.Field(column_name="status_reason")
+    revision_reason = fields.Field(column_name="revision_reason")
 
     class Meta:
         model = Task
@@ -387,6 +409,7 @@ class TaskResource(TrackerResource):
             "status_reason",
             "start_date",
             "due_date",
+            "revision_reason",
             "is_illustrative",
             "plan",
             "version",
@@ -425,6 +448,7 @@ class TaskResource(TrackerResource):
             ]
         if self.status_changed(instance) and not self.text(row, "status_reason"):
             errors["status_reason"] = [_("Say why the status changes (column status_reason).")]
+        self.check_revision(instance, row, errors)
         self.leads = []
         if instance.pk is None:
             for slug in self.text(row, "lead").split():
@@ -444,6 +468,7 @@ class TaskResource(TrackerResource):
         self.status_reason = self.text(row, "status_reason")
 
     def do_instance_save(self, instance, is_create):
+        self.propose(instance)
         if self.dry_run or not self.status_changed(instance):
             return super().do_instance_save(instance, is_create)
         # change_status saves the row's other edits too, and keeps the status history.
@@ -508,7 +533,6 @@ class TargetResource(TrackerResource):
         return target.item.code if target.item_id else ""
 
     def import_instance(self, instance, row, **kwargs):
-        self.old_values = (instance.target_value, instance.target_date) if instance.pk else None
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -525,10 +549,7 @@ class TargetResource(TrackerResource):
             message = measure_misfits(instance)
             if message:
                 errors["measure"] = [message]
-        if self.is_revision(instance) and not self.text(row, "revision_reason"):
-            errors["revision_reason"] = [
-                _("Say why the target value or date changes (column revision_reason).")
-            ]
+        self.check_revision(instance, row, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -543,25 +564,9 @@ class TargetResource(TrackerResource):
             )
         target.item = item
 
-    def is_revision(self, target):
-        return self.old_values is not None and self.old_values != (
-            target.target_value,
-            target.target_date,
-        )
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        self.revision_reason = self.text(row, "revision_reason")
-
     def do_instance_save(self, instance, is_create):
-        if self.dry_run or not self.is_revision(instance):
-            return super().do_instance_save(instance, is_create)
-        # revise saves the row's other edits too, and keeps the revision.
-        value, date = instance.target_value, instance.target_date
-        instance.target_value, instance.target_date = self.old_values
-        instance.revise(
-            target_value=value, target_date=date, reason=self.revision_reason, by=self.user
-        )
+        self.propose(instance)
+        return super().do_instance_save(instance, is_create)
 
 
 class ProgressReportResource(TrackerResource):

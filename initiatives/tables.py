@@ -567,6 +567,13 @@ class UpdateTable(tables.Table):
         return record.source.key if record.source else record.evidence_url
 
     def render_narrative(self, record):
+        if record.supersedes_id:
+            return format_html(
+                '<span class="tag tag-revised">{}</span> {} {}',
+                _("Correction"),
+                record.correction_reason,
+                record.narrative,
+            )
         return record.narrative or "—"
 
     def value_narrative(self, record):

@@ -266,12 +266,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        targets = list(
-            item.targets.with_progress()
-            .with_schedule()
-            .select_related("source")
-            .prefetch_related("revisions")
-        )
+        targets = list(item.targets.with_progress().with_schedule().select_related("source"))
         reports = (
             ProgressReport.objects.approved()
             .filter(target__in=targets)
@@ -280,6 +275,17 @@ class PlanItemDetailView(PlanMixin, DetailView):
         )
         context["panels"] = target_panels(item, targets, reports)
         context["status_changes"] = list(item.status_changes.all())
+        # The revisions in effect, the item's own and its targets', in one query.
+        revisions = item.revisions.approved().order_by("reviewed_at", "pk")
+        by_target = {}
+        shown_targets = {target.pk: target for target in targets}
+        for revision in revisions:
+            if revision.target_id in shown_targets:
+                revision.target = shown_targets[revision.target_id]
+            by_target.setdefault(revision.target_id, []).append(revision)
+        for panel in context["panels"]:
+            panel.revisions = by_target.get(panel.target.pk, [])
+        context["period_revisions"] = by_target.get(None, [])
         if item.has_tasks:
             context["task_count"] = item.task_count
             context["task_table"] = configured_table(

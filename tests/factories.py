@@ -14,13 +14,16 @@ from initiatives.models import (
     Plan,
     ProgressReport,
     ReviewState,
+    Revision,
     Role,
     Source,
     Target,
     Task,
 )
 
-_numbers = itertools.count(1)
+# Generated codes start past those the tests write themselves (I-02, T-101...), so that a
+# test building many items never meets one of them.
+_numbers = itertools.count(1000)
 
 MEMBERS = {
     "shanghai": ("Shanghai", "上海市", "municipality"),
@@ -150,4 +153,23 @@ def report(target, value=None, as_of=date(2024, 6, 30), status=ReviewState.APPRO
         fields.setdefault("review_reason", "Please cite the source.")
     return ProgressReport.objects.create(
         target=target, value=value, as_of=as_of, status=status, **fields
+    )
+
+
+def revision(
+    subject, changes, reason="Agreed by the members.", status=ReviewState.APPROVED, **fields
+):
+    """A revision recorded as it stands (approved by default): `changes` maps each field to its
+    (before, after) text, as the model keeps it. It does not change the subject."""
+    is_target = isinstance(subject, Target)
+    if status != ReviewState.SUBMITTED:
+        fields.setdefault("reviewed_by", user("second-reviewer"))
+        fields.setdefault("reviewed_at", timezone.now())
+    return Revision.objects.create(
+        item=subject.item if is_target else subject,
+        target=subject if is_target else None,
+        changes={name: list(pair) for name, pair in changes.items()},
+        reason=reason,
+        status=status,
+        **fields,
     )

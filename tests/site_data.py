@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from initiatives.models import ReviewState, StatusChange, TargetRevision
+from initiatives.models import ReviewState, StatusChange
 from tests import factories as f
 
 UNAPPROVED = {
@@ -73,12 +73,12 @@ def _copy(codes, in_plan):
     f.report(piles, 150000, as_of=date(2024, 9, 30), member=f.member("jiangsu"))
     for state, value in UNAPPROVED.items():
         f.report(piles, value, as_of=date(2024, 10, 31), status=state)
-    TargetRevision.objects.create(
-        target=piles,
-        old_target_value=550000,
-        new_target_value=600000,
+    f.revision(
+        piles,
+        {"target_value": ("550000", "600000")},
         reason="Raised after the forum in Wenzhou.",
-        revised_at=timezone.make_aware(datetime(2024, 6, 1)),
+        proposed_at=timezone.make_aware(datetime(2024, 5, 20)),
+        reviewed_at=timezone.make_aware(datetime(2024, 6, 1)),
     )
     ratio = f.target(
         initiative,

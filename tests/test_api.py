@@ -28,7 +28,15 @@ def by_code(rows):
 
 def test_index_names_every_endpoint(client, site):
     data = get(client, "/api/")
-    assert set(data) == {"plans", "initiatives", "projects", "tasks", "targets", "reports"}
+    assert set(data) == {
+        "plans",
+        "initiatives",
+        "projects",
+        "tasks",
+        "targets",
+        "reports",
+        "revisions",
+    }
     assert data["targets"] == "http://testserver/api/targets/"
 
 

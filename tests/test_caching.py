@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives import caching
-from initiatives.models import ProgressReport, ReviewState, Status, Target, Task
+from initiatives.models import ProgressReport, ReviewState, Revision, Status, Target, Task
 from tests import factories
 from tests.admin_forms import change_form_data, seen_versions
 from tests.site_data import UNAPPROVED, build_site
@@ -278,7 +278,7 @@ class TestNeverStale:
             ],
         )
 
-    def test_a_target_revision_shows_at_once_everywhere(self, public, office, site):
+    def test_an_approved_revision_shows_at_once_everywhere(self, public, office, site, make):
         before = read_all(public)
         target = Target.objects.get(code="I-02.1")
         page = office.get(admin_url("target", "change", target.pk))
@@ -288,8 +288,13 @@ class TestNeverStale:
         response = office.post(admin_url("target", "change", target.pk), data)
         assert response.status_code == 302
         target.refresh_from_db()
-        assert target.target_value == 650000
+        assert target.target_value == 600000  # proposed: nothing public moves yet
+        assert_current(public, before, must_change=[])
+        assert public.get("/initiatives/I-02/").getvalue() == before["/initiatives/I-02/"]
 
+        Revision.objects.waiting().get(target=target).approve(make.user("second-reviewer"))
+        target.refresh_from_db()
+        assert target.target_value == 650000
         page = public.get("/initiatives/I-02/").getvalue().decode()
         assert "Raised again at the 2025 forum." in page
         assert_current(
@@ -440,7 +445,8 @@ class TestOnlyPublicWritesEmptyTheCache:
         assert not self.changes_generation(report.save)
         assert not self.changes_generation(report.delete)
 
-    def test_approving_and_withdrawing_an_approval_empty_it(self, target):
+    def test_approving_and_deleting_an_approved_report_empty_it(self, target):
+        # An approval is never withdrawn (the database refuses it): a correction replaces it.
         report = factories.report(target, value=1, status=ReviewState.SUBMITTED)
         report = ProgressReport.objects.get(pk=report.pk)
         report.status = ReviewState.APPROVED
@@ -448,8 +454,7 @@ class TestOnlyPublicWritesEmptyTheCache:
         report.reviewed_at = timezone.now()
         report.source = factories.source()
         assert self.changes_generation(report.save)
-        report.status = ReviewState.RETURNED  # the same object, saved again
-        report.review_reason = "Approved by mistake."
+        report.note = "A note on an approved figure."  # the same object, saved again
         assert self.changes_generation(report.save)
         approved = factories.report(target, value=2)
         assert self.changes_generation(ProgressReport.objects.get(pk=approved.pk).delete)

@@ -25,15 +25,16 @@ from initiatives.models import (
     ProgressReport,
     Responsibility,
     ReviewState,
+    Revision,
     Schedule,
     Source,
     StaffProfile,
     Status,
     StatusChange,
     Target,
-    TargetRevision,
     Task,
 )
+from initiatives.models.revisions import stored
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
 from tests.shared import load_demo, shared_data
 
@@ -190,7 +191,7 @@ MODELS = [
     Task,
     Responsibility,
     Target,
-    TargetRevision,
+    Revision,
     ProgressReport,
     StatusChange,
 ]
@@ -332,7 +333,7 @@ class TestDemoFixture:
             is_illustrative=False, source__is_illustrative=True
         ).exists()
         assert all(change.is_illustrative for change in StatusChange.objects.all())
-        assert all(revision.is_illustrative for revision in TargetRevision.objects.all())
+        assert all(revision.is_illustrative for revision in Revision.objects.all())
 
     def test_items_the_documents_name_are_not_illustrative(self):
         named = Initiative.objects.filter(code__in=[f"I-0{n}" for n in range(1, 9)])
@@ -373,11 +374,13 @@ class TestDemoFixture:
         assert reports.filter(member__isnull=False, status=ReviewState.APPROVED).exists()
         assert not reports.filter(as_of__gt=DEMO_DATE).exists()
         assert StatusChange.objects.count() >= 5
-        assert TargetRevision.objects.count() >= 2
-        for revision in TargetRevision.objects.select_related("target"):
+        assert Revision.objects.approved().count() >= 2
+        for revision in Revision.objects.select_related("target"):
             target = revision.target
-            assert revision.new_target_date in (None, target.target_date)
-            assert revision.new_target_value in (None, target.target_value)
+            assert revision.item == target.item
+            assert revision.proposed_by != revision.reviewed_by
+            for field, (_old, new) in revision.changes.items():
+                assert stored(getattr(target, field)) == new
 
         railway = Target.objects.get(name_en="Railway lines added in the year")
         assert region_reports(railway, status=ReviewState.APPROVED).count() >= 3
@@ -412,7 +415,7 @@ class TestDemoFixture:
         assert not User.objects.get(username="office").has_usable_password()
         run_create_demo_users()
         assert User.objects.get(username="office").check_password("demo")
-        assert User.objects.count() == 5
+        assert User.objects.count() == 6
 
 
 def write_fixture(path, rows):
@@ -566,11 +569,11 @@ def test_create_demo_users_sets_groups_profiles_and_password(
     monkeypatch.setenv("DEMO_PASSWORD", "harbour-bridge")
     run_create_demo_users()
     printed = run_create_demo_users()  # a second run changes nothing
-    for username in ("office", "shanghai", "jiangsu", "zhejiang", "anhui"):
+    for username in ("office", "shanghai", "jiangsu", "zhejiang", "anhui", "reviewer"):
         assert username in printed
 
     User = get_user_model()
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
     office = User.objects.get(username="office")
     assert office.is_staff and not office.is_superuser
     assert office.check_password("harbour-bridge")
@@ -581,7 +584,7 @@ def test_create_demo_users_sets_groups_profiles_and_password(
         assert user.is_staff and user.check_password("harbour-bridge")
         assert [g.name for g in user.groups.all()] == [MEMBER_EDITORS]
         assert user.staff_profile.member.slug == slug
-    assert StaffProfile.objects.count() == 5
+    assert StaffProfile.objects.count() == 6
 
 
 def test_create_demo_users_defaults_to_demo(settings, monkeypatch, staff_groups, members):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from tablib import Dataset
 
-from initiatives.models import ProgressReport, ReviewState, Status, StatusChange, TargetRevision
+from initiatives.models import ProgressReport, ReviewState, Revision, Status, StatusChange
 from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
 from tests.staff import editor, reviewer
 
@@ -241,7 +241,7 @@ def test_a_status_change_by_import_needs_a_reason(client, make, jiangsu):
     assert StatusChange.objects.get(item=task).reason == "Permits are late."
 
 
-def test_a_target_revision_by_import_is_kept(make):
+def test_a_target_revision_by_import_is_proposed_for_review(make):
     target = make.target(make.task(lead="jiangsu"), target_value=100)
     office = reviewer()
     rows = [
@@ -260,8 +260,10 @@ def test_a_target_revision_by_import_is_kept(make):
     dataset.append([target.code, "150", "Raised at the forum.", target.version])
     result = TargetResource(user=office).import_data(dataset, dry_run=False)
     assert not result.has_validation_errors()
-    revision = TargetRevision.objects.get(target=target)
-    assert (revision.old_target_value, revision.new_target_value) == (100, 150)
+    revision = Revision.objects.get(target=target)
+    assert (revision.changes, revision.status) == ({"target_value": ["100", "150"]}, "submitted")
+    target.refresh_from_db()
+    assert target.target_value == 100
 
 
 def test_a_stale_version_in_an_import_row_is_refused(client, make, jiangsu):

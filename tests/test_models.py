@@ -16,10 +16,10 @@ from initiatives.models import (
     PlanItem,
     ProgressReport,
     Responsibility,
+    Revision,
     Source,
     StatusChange,
     Target,
-    TargetRevision,
     Task,
 )
 
@@ -332,8 +332,33 @@ class TestReportConstraints:
 
 def test_revision_needs_a_reason(make):
     target = make.target(make.task())
-    refused_by_database(lambda: TargetRevision.objects.create(target=target, reason=""))
-    refused_by_clean(TargetRevision(target=target, reason=""), "reason", "cannot be blank")
+    fields = {"item": target.item, "target": target, "changes": {"target_value": ["100", "90"]}}
+    refused_by_database(lambda: Revision.objects.create(reason="", **fields))
+    refused_by_clean(Revision(reason="", **fields), "reason", "cannot be blank")
+
+
+def test_a_returned_revision_says_why_and_a_reviewed_one_has_a_time(make):
+    target = make.target(make.task())
+    fields = {"item": target.item, "target": target, "changes": {"target_value": ["100", "90"]}}
+    refused_by_database(
+        lambda: Revision.objects.create(
+            reason="x", status="returned", reviewed_at=timezone.now(), **fields
+        )
+    )
+    refused_by_database(lambda: Revision.objects.create(reason="x", status="approved", **fields))
+    refused_by_database(lambda: Revision.objects.create(reason="x", status="draft", **fields))
+
+
+def test_a_revision_changes_only_governed_fields_of_its_own_item(make):
+    target = make.target(make.task())
+    other = make.task()
+    revision = Revision(item=other, target=target, changes={"name_en": ["a", "b"]}, reason="x")
+    with pytest.raises(ValidationError) as error:
+        revision.full_clean()
+    assert "item" in error.value.message_dict
+    revision.item = target.item
+    with pytest.raises(ValidationError, match="not a field a revision changes"):
+        revision.full_clean()
 
 
 class TestStatusChange:

@@ -240,7 +240,7 @@ def test_the_reviewer_sees_the_review_queue(client, region, users):
 
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize(
-    "model", ["member", "focusarea", "source", "plan", "statuschange", "targetrevision"]
+    "model", ["member", "focusarea", "source", "plan", "statuschange", "revision"]
 )
 def test_reference_lists_and_logs_are_readable(client, region, users, who, model):
     client.force_login(users[who])

@@ -73,7 +73,7 @@ CHANGELISTS = [
     "progressreport",
     "submittedreport",
     "statuschange",
-    "targetrevision",
+    "revision",
 ]
 
 

@@ -10,15 +10,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from initiatives.models import (
     ProgressReport,
     ReviewState,
+    Revision,
     Schedule,
     Status,
     StatusChange,
     Target,
-    TargetRevision,
+    Task,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,42 +86,105 @@ class TestChangeStatus:
         assert not StatusChange.objects.exists()
 
 
-class TestRevise:
-    def test_keeps_the_old_target_and_the_reason(self, make, events, committed):
-        target = make.target(make.task(), target_value=100, target_date=date(2026, 12, 31))
-        office = make.user()
+class TestRevisions:
+    """A change of dates, baseline or target is proposed, and counts only once approved."""
+
+    def test_a_proposal_moves_nothing_until_approved(self, make, events, committed):
+        target = make.target(make.task(), baseline_value=0, target_value=100)
+        editor, office = make.user("jiangsu-editor"), make.user()
+        target.baseline_value, target.target_value = Decimal(20), Decimal(70)
         with committed(execute=True):
-            revision = target.revise(
-                target_value=Decimal(120),
-                target_date=date(2026, 12, 31),
-                reason="Scope",
-                by=office,
-            )
+            revision = target.propose_revision("  Survey corrected ", editor)
+        assert (target.baseline_value, target.target_value) == (0, 100)  # back to the saved
         target.refresh_from_db()
-        assert target.target_value == 120
-        assert (revision.old_target_value, revision.new_target_value) == (100, 120)
-        assert (revision.reason, revision.revised_by) == ("Scope", office)
-        assert target.history.first().history_change_reason == "Scope"
-        assert [event for event, _fields in events()] == ["target_revised"]
+        assert (target.baseline_value, target.target_value, target.version) == (0, 100, 1)
+        assert revision.status == ReviewState.SUBMITTED
+        assert revision.changes == {"baseline_value": ["0", "20"], "target_value": ["100", "70"]}
+        assert (revision.item, revision.target, revision.reason) == (
+            target.item,
+            target,
+            "Survey corrected",
+        )
+        assert not Revision.objects.approved().exists()
 
-    def test_refuses_a_revision_that_moves_nothing(self, make):
-        target = make.target(make.task(), target_value=100)
-        with pytest.raises(ValidationError, match="Neither"):
-            target.revise(target_value=Decimal(100), target_date=None, reason="x", by=make.user())
-        assert not TargetRevision.objects.exists()
+        with committed(execute=True):
+            revision.approve(office)
+        target.refresh_from_db()
+        assert (target.baseline_value, target.target_value) == (20, 70)
+        assert target.history.first().history_change_reason == "Revision approved: Survey corrected"
+        revision.refresh_from_db()
+        assert (revision.status, revision.reviewed_by) == (ReviewState.APPROVED, office)
+        assert [event for event, _ in events()] == ["revision_proposed", "revision_approved"]
 
-    def test_refuses_a_revision_without_a_reason(self, make):
+    def test_an_item_period_is_revised_the_same_way(self, make):
+        task = make.task(start_date=date(2024, 1, 1), due_date=date(2026, 12, 31))
+        task.due_date = date(2027, 12, 31)
+        revision = task.propose_revision("Land released late", make.user("jiangsu-editor"))
+        assert Task.objects.get().due_date == date(2026, 12, 31)
+        assert revision.changes == {"due_date": ["2026-12-31", "2027-12-31"]}
+        assert revision.target is None
+        revision.approve(make.user())
+        assert Task.objects.get().due_date == date(2027, 12, 31)
+
+    def test_nobody_approves_their_own_proposal(self, make):
         target = make.target(make.task(), target_value=100)
-        with pytest.raises(ValidationError, match="Say why"):
-            target.revise(target_value=Decimal(90), target_date=None, reason="", by=None)
+        office = make.user()
+        target.target_value = Decimal(120)
+        revision = target.propose_revision("Scope", office)
+        with pytest.raises(ValidationError, match="another reviewer"):
+            revision.approve(office)
         assert Target.objects.get().target_value == 100
+        revision.approve(make.user("reviewer"))
+        assert Target.objects.get().target_value == 120
+
+    def test_a_return_keeps_the_terms_and_says_why(self, make):
+        target = make.target(make.task(), target_value=100)
+        target.target_value = Decimal(50)
+        revision = target.propose_revision("Lower it", make.user("jiangsu-editor"))
+        with pytest.raises(ValidationError, match="Say why"):
+            revision.send_back(make.user(), " ")
+        revision.send_back(make.user(), "Agreed at the forum: keep it")
+        revision.refresh_from_db()
+        assert (revision.status, revision.review_reason) == (
+            ReviewState.RETURNED,
+            "Agreed at the forum: keep it",
+        )
+        assert Target.objects.get().target_value == 100
+        with pytest.raises(ValidationError, match="waiting for review"):
+            revision.approve(make.user())
+
+    def test_refuses_a_proposal_that_moves_nothing_or_gives_no_reason(self, make):
+        target = make.target(make.task(), target_value=100)
+        with pytest.raises(ValidationError, match="Nothing"):
+            target.propose_revision("x", make.user())
+        target.target_value = Decimal(90)
+        with pytest.raises(ValidationError, match="Say why"):
+            target.propose_revision("", None)
+        assert not Revision.objects.exists()
 
     def test_refuses_a_value_the_target_cannot_take(self, make):
         target = make.target(make.task(), baseline_value=10, target_value=100)
+        target.target_value = Decimal(5)
         with pytest.raises(ValidationError, match="differ from the baseline"):
-            target.revise(target_value=Decimal(5), target_date=None, reason="x", by=None)
-        assert Target.objects.get().target_value == 100
-        assert not TargetRevision.objects.exists()
+            target.propose_revision("x", None)
+        assert not Revision.objects.exists()
+
+    def test_an_approval_after_the_terms_moved_is_refused(self, make):
+        target = make.target(make.task(), target_value=100)
+        target.target_value = Decimal(120)
+        first = target.propose_revision("One", make.user("jiangsu-editor"))
+        target.target_value = Decimal(130)
+        second = target.propose_revision("Two", make.user("jiangsu-editor"))
+        first.approve(make.user())
+        with pytest.raises(ValidationError, match="target value changed"):
+            second.approve(make.user())
+        assert Target.objects.get().target_value == 120
+
+    def test_only_the_terms_are_governed(self, make):
+        target = make.target(make.task(), target_value=100)
+        target.name_en = "Renamed"
+        with pytest.raises(ValidationError, match="Nothing"):
+            target.propose_revision("x", None)
 
 
 class TestReview:
@@ -140,6 +205,18 @@ class TestReview:
         reasons = [h.history_change_reason for h in draft.history.order_by("history_date")]
         assert reasons[-2:] == ["Submitted for review", "Approved"]
         assert [event for event, _fields in events()] == ["report_submitted", "report_approved"]
+
+    def test_nobody_approves_a_report_they_wrote(self, make):
+        office = make.user()
+        target = make.target(make.task(), target_value=100)
+        report = make.report(
+            target, value=10, status=ReviewState.SUBMITTED, reported_by=office, source=make.source()
+        )
+        with pytest.raises(ValidationError, match="another reviewer"):
+            report.approve(office)
+        assert not ProgressReport.objects.approved().exists()
+        report.approve(make.user("reviewer"))
+        assert ProgressReport.objects.approved().get() == report
 
     def test_send_back_and_submit_again(self, make, draft):
         office = make.user()
@@ -196,3 +273,55 @@ def test_each_schedule_position_has_one_slug():
     for wrong in ("AHEAD", "late", "__class__"):
         with pytest.raises(KeyError):
             Schedule.from_slug(wrong)
+
+
+class TestCorrections:
+    """An approved figure is never edited: a correction replaces it once approved."""
+
+    def test_a_correction_takes_the_place_of_the_figure_it_corrects(self, make):
+        target = make.target(make.task(), baseline_value=0, target_value=100)
+        wrong = make.report(target, value=72, as_of=date(2025, 6, 30))
+        assert Target.objects.with_progress().get().latest_value == 72
+        fix = make.report(
+            target,
+            value=27,
+            as_of=date(2025, 6, 30),
+            status=ReviewState.SUBMITTED,
+            supersedes=wrong,
+            correction_reason="Digits swapped in the bulletin.",
+            source=make.source(),
+        )
+        assert Target.objects.with_progress().get().latest_value == 72  # not yet approved
+        fix.approve(make.user("reviewer"))
+        assert list(ProgressReport.objects.approved()) == [fix]
+        assert Target.objects.with_progress().get().latest_value == 27
+        assert ProgressReport.objects.get(pk=wrong.pk).value == 72  # kept as it was
+
+    def test_a_correction_needs_a_reason_and_the_same_target_and_member(self, make):
+        target = make.target(make.task())
+        approved = make.report(target, value=10)
+        other = make.target(make.task())
+        correction = ProgressReport(
+            target=other, as_of=date(2025, 1, 1), value=5, supersedes=approved
+        )
+        with pytest.raises(ValidationError) as error:
+            correction.full_clean()
+        assert {"supersedes", "correction_reason"} <= set(error.value.message_dict)
+
+    def test_the_database_refuses_to_change_an_approved_figure(self, make):
+        report = make.report(make.target(make.task()), value=10)
+        report.note = "A note may still be added."
+        report.save()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ProgressReport.objects.filter(pk=report.pk).update(value=11)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ProgressReport.objects.filter(pk=report.pk).update(status=ReviewState.DRAFT)
+        assert ProgressReport.objects.get(pk=report.pk).value == 10
+
+    def test_nobody_may_edit_or_delete_an_approved_report(self, make, django_user_model):
+        from initiatives import permissions
+
+        report = make.report(make.target(make.task()), value=10)
+        root = django_user_model.objects.create_superuser("root", password="x")
+        assert not permissions.may_edit_report(root, report)
+        assert not permissions.may_delete_report(root, report)

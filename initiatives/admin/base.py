@@ -18,7 +18,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from .. import audit, locking, permissions
-from ..forms import FiniteDecimalField
+from ..forms import FORM_ONLY_FIELDS, FiniteDecimalField
 from ..resources import TooLong
 from .history import ChangesHistoryAdmin
 from .imports import LimitedImportForm
@@ -122,10 +122,6 @@ class ScopedMixin:
             )
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-# Form fields that are not model fields: shown only to a user who may save the form.
-FORM_ONLY_FIELDS = {"seen_version", "status_reason", "revision_reason", "submit_for_review"}
 
 
 def without_form_only(fields):

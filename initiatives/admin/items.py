@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import permissions
-from ..forms import PlanItemForm, StatusChangeForm, TargetForm, VersionedForm
+from ..forms import PlanItemForm, StatusChangeForm, TargetForm
 from ..models import (
     ITEM_MODELS,
     CooperationProject,
@@ -36,6 +36,7 @@ from .base import (
     without_form_only,
 )
 from .filters import DisagreementFilter, ResponsibleMemberFilter, ScheduleFilter
+from .revisions import RevisingAdminMixin
 
 
 def format_progress(value):
@@ -122,13 +123,8 @@ class TargetInline(ScopedMixin, admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Report progress"))
 
 
-class ItemListForm(VersionedForm):
-    """A changelist row: due date editable in the list, with the version check."""
-
-
-class PlanItemAdmin(TrackerAdmin):
+class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
     form = PlanItemForm
-    changelist_form = ItemListForm
     list_display = (
         "code",
         "item_title",
@@ -142,7 +138,6 @@ class PlanItemAdmin(TrackerAdmin):
         "due_date",
     )
     list_display_links = ("code", "item_title")
-    list_editable = ("due_date",)
     list_filter = (
         "plan",
         "focus_area",
@@ -172,7 +167,8 @@ class PlanItemAdmin(TrackerAdmin):
         # What staff change most (status, dates) first; the descriptions after.
         return [
             (None, {"fields": self.main_fields}),
-            (_("Status"), {"fields": ("status", "status_reason", "start_date", "due_date")}),
+            (_("Status"), {"fields": ("status", "status_reason")}),
+            (_("Period"), {"fields": ("start_date", "due_date", "revision_reason")}),
             (
                 _("Progress"),
                 {
@@ -274,19 +270,16 @@ class PlanItemAdmin(TrackerAdmin):
             return _("No reports yet: use “Report progress” on a target below.")
         return format_html("<table>{}</table>", rows)
 
-    def save_model(self, request, obj, form, change):
-        # The list edits only due dates; the change form may change the status, which
-        # change_status() saves with the form's other edits and records.
-        if isinstance(form, PlanItemForm) and form.status_changed():
+    def other_step(self, form):
+        return isinstance(form, PlanItemForm) and form.status_changed()
+
+    def save_plain(self, request, obj, form, change):
+        # A status change goes through change_status(), which saves the form's other edits
+        # and records it (a change of dates was proposed as a revision before this).
+        if self.other_step(form):
             obj.change_status(obj.status, form.reason(), request.user)
         else:
-            super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        for target_form in formset.forms:
-            if isinstance(target_form, TargetForm):
-                target_form.revised_by = request.user
-        super().save_formset(request, form, formset, change)
+            super().save_plain(request, obj, form, change)
 
     @admin.action(description=_("Change the status of the selected items"), permissions=["change"])
     def change_status(self, request, queryset):

@@ -23,15 +23,15 @@ from ..models import (
     StatusChange,
     SubmittedReport,
     Target,
-    TargetRevision,
     progress,
 )
 from ..resources import ProgressReportResource, TargetResource
 from ..templatetags.figures import report_figure, target_figure
-from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin
+from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin, is_possible_key
 from .filters import ReportMemberFilter, TargetMemberFilter
 from .items import format_progress
 from .review import APPROVE, ReviewPageMixin
+from .revisions import RevisingAdminMixin
 
 
 def url_for(model_name, view, *args):
@@ -60,7 +60,7 @@ class ReportInline(ScopedMixin, admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportTrackerAdmin):
+class TargetAdmin(RevisingAdminMixin, ImportExportTrackerAdmin):
     form = TargetForm
     resource_classes = (TargetResource,)
     list_display = (
@@ -146,17 +146,6 @@ class TargetAdmin(ImportExportTrackerAdmin):
             return ""
         url = reverse("admin:initiatives_progressreport_add") + f"?target={target.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Report progress on this target"))
-
-    def save_model(self, request, obj, form, change):
-        if form.is_revision():
-            obj.revise(
-                target_value=obj.target_value,
-                target_date=obj.target_date,
-                reason=form.reason(),
-                by=request.user,
-            )
-        else:
-            super().save_model(request, obj, form, change)
 
 
 class ReviewActionsMixin:
@@ -309,7 +298,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
     search_fields = ("target__code", "target__name_en", "target__name_zh", "narrative_en")
     ordering = ("-as_of", "-pk")
     date_hierarchy = "as_of"
-    autocomplete_fields = ("target", "source")
+    autocomplete_fields = ("target", "source", "supersedes")
     actions = ("submit_reports", "approve_reports", "return_reports")
     workflow_fields = (
         "status",
@@ -326,9 +315,20 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
         evidence = ["source", "evidence_url"]
         fieldsets = []
         if obj is not None:
-            fieldsets.append((_("Review"), {"fields": self.workflow_fields}))
+            fieldsets.append((_("Review"), {"fields": (*self.workflow_fields, "correction")}))
         fieldsets += [
             (None, {"fields": report_fields}),
+            (
+                _("Correction of an approved figure"),
+                {
+                    "fields": ["supersedes", "correction_reason"],
+                    "classes": [] if "supersedes" in request.GET else ["collapse"],
+                    "description": _(
+                        "An approved report is never edited: to correct it, name it here and "
+                        "say why. Once approved, this report takes its place publicly."
+                    ),
+                },
+            ),
             (_("Source or evidence"), {"fields": evidence}),
             (
                 _("Narrative"),
@@ -357,7 +357,20 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return self.workflow_fields if obj is not None else ()
+        return (*self.workflow_fields, "correction") if obj is not None else ()
+
+    @admin.display(description=_("correction"))
+    def correction(self, report):
+        if report.status != ReviewState.APPROVED or report.pk is None:
+            return "—"
+        url = reverse("admin:initiatives_progressreport_add") + f"?supersedes={report.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Correct this approved figure"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "supersedes":
+            queryset = ProgressReport.objects.filter(status=ReviewState.APPROVED)
+            kwargs["queryset"] = permissions.scope(request.user, queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The breakdown fields are made by the form itself, one per member.
@@ -377,8 +390,27 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        corrected = self.corrected_report(request)
+        if corrected is not None:
+            for name in ("target", "member", "as_of", "value", "qualifier", "source"):
+                value = getattr(corrected, f"{name}_id", None) or getattr(corrected, name)
+                initial[name] = value
+            initial["evidence_url"] = corrected.evidence_url
+            initial["supersedes"] = corrected.pk
         initial.setdefault("as_of", timezone.localdate())
         return initial
+
+    def corrected_report(self, request):
+        """The approved report named by `?supersedes=`, within the user's scope, or None."""
+        key = request.GET.get("supersedes", "")
+        if not (key.isascii() and key.isdigit()) or not is_possible_key(self.model, None, key):
+            return None
+        return (
+            self.get_queryset(request)
+            .filter(pk=key, status=ReviewState.APPROVED)
+            .select_related("target")
+            .first()
+        )
 
     def save_model(self, request, obj, form, change):
         form.apply_workflow(request.user)
@@ -685,20 +717,3 @@ class StatusChangeAdmin(LogAdmin):
     list_select_related = ("item", "changed_by")
     search_fields = ("item__code", "reason")
     date_hierarchy = "changed_at"
-
-
-@admin.register(TargetRevision)
-class TargetRevisionAdmin(LogAdmin):
-    list_display = (
-        "target",
-        "old_target_value",
-        "new_target_value",
-        "old_target_date",
-        "new_target_date",
-        "reason",
-        "revised_by",
-        "revised_at",
-    )
-    list_select_related = ("target", "revised_by")
-    search_fields = ("target__code", "reason")
-    date_hierarchy = "revised_at"

@@ -25,6 +25,7 @@ from .reference import (
     OFFICE,
     PLAN,
     PLAN_SLUG,
+    REVIEWER,
     SOURCES,
 )
 from .tasks import BY_AREA, BY_PARENT
@@ -261,7 +262,7 @@ class Builder:
             "initiatives.planitem",
             "initiatives.responsibility",
             "initiatives.target",
-            "initiatives.targetrevision",
+            "initiatives.revision",
             "initiatives.progressreport",
             "initiatives.statuschange",
         ]
@@ -473,7 +474,7 @@ class Builder:
             "reported_by": [reporter],
             "status": status,
             "submitted_at": stamp(submitted, 10, 30) if submitted else None,
-            "reviewed_by": [OFFICE] if reviewed else None,
+            "reviewed_by": [REVIEWER if reporter == OFFICE else OFFICE] if reviewed else None,
             "reviewed_at": stamp(reviewed, 15) if reviewed else None,
             "review_reason": reason,
             "is_illustrative": illustrative,
@@ -635,7 +636,7 @@ class Builder:
             for member, value in zip(responsible, parts, strict=True):
                 self.report(target_code, dates[-1], value=value, member=member, reporter=member)
         self.pending_reports(target_code, course, milestone, scale, lead, index, j)
-        self.revision(target_code, course, count, index)
+        self.revision(target_code, course, count, index, lead)
 
     def pending_reports(self, target_code, course, milestone, scale, lead, index, j):
         """Reports not yet approved: waiting for review, returned, and private drafts."""
@@ -697,38 +698,45 @@ class Builder:
                 source=None,
             )
 
-    def revision(self, target_code, course, count, index):
-        """A few targets whose date or value was changed, with the reason."""
-        fields = None
+    def revision(self, target_code, course, count, index, lead):
+        """A few targets whose date or value was changed, with the reason: proposed by the
+        lead member, approved by the office."""
+        changes = None
         if course.profile == "overdue" and index < 2 and not count:
             old = months_before(course.due, 6)
-            fields = {
-                "old_target_value": None,
-                "new_target_value": None,
-                "old_target_date": old.isoformat(),
-                "new_target_date": course.due.isoformat(),
-                "reason": "Site preparation took longer than planned; the members agreed to "
-                "give the lead member six more months.",
-                "revised_at": stamp(old - timedelta(days=20), 14),
-            }
+            changes = {"target_date": [old.isoformat(), course.due.isoformat()]}
+            reason = (
+                "Site preparation took longer than planned; the members agreed to give the "
+                "lead member six more months."
+            )
+            proposed = old - timedelta(days=27)
+            revised = old - timedelta(days=20)
         elif count and course.profile == "done_2024" and index < 2:
             old_value = int(int(count[4]) * 5 / 6)
-            fields = {
-                "old_target_value": str(old_value),
-                "new_target_value": count[4],
-                "old_target_date": None,
-                "new_target_date": None,
-                "reason": "Demand turned out higher than forecast; the members raised the target.",
-                "revised_at": stamp(course.start + timedelta(days=80), 14),
+            changes = {"target_value": [str(old_value), count[4]]}
+            reason = "Demand turned out higher than forecast; the members raised the target."
+            proposed = course.start + timedelta(days=73)
+            revised = course.start + timedelta(days=80)
+        if changes:
+            row = {
+                "uuid": key_uuid("revision", target_code),
+                "item": [PLAN_SLUG, target_code.rsplit(".", 1)[0]],
+                "target": [PLAN_SLUG, target_code],
+                "changes": changes,
+                "reason": reason,
+                "status": "approved",
+                "proposed_by": [lead],
+                "proposed_at": stamp(proposed, 11),
+                "reviewed_by": [OFFICE],
+                "reviewed_at": stamp(revised, 14),
+                "review_reason": "",
+                "is_illustrative": True,
+                "version": 2,
             }
-        if fields:
-            key = [PLAN_SLUG, target_code]
-            row = {"uuid": key_uuid("revision", target_code), "target": key, **fields}
-            row.update(revised_by=[OFFICE], is_illustrative=True)
-            self.add("initiatives.targetrevision", row, target_code)
+            self.add("initiatives.revision", row, target_code)
             for _, target in self.rows["initiatives.target"]:
                 if target["fields"]["code"] == target_code:
-                    target["fields"]["updated_at"] = fields["revised_at"]
+                    target["fields"]["updated_at"] = stamp(revised, 14)
 
 
 def build():

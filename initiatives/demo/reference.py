@@ -126,7 +126,10 @@ PLAN = {
 
 # The demo staff accounts. The fixture holds them with an unusable password because reviewed
 # reports must name their reviewer; create_demo_users sets the password and the group.
+# Nobody approves a report or a revision they wrote: the office's own reports are approved by
+# its second reviewer.
 OFFICE = "office"
+REVIEWER = "reviewer"
 ACCOUNTS = [
     # username, member slug (None for the regional cooperation office), first name, last name
     (OFFICE, None, "Regional Cooperation", "Office"),
@@ -134,4 +137,5 @@ ACCOUNTS = [
     ("jiangsu", "jiangsu", "Jiangsu", "Editor"),
     ("zhejiang", "zhejiang", "Zhejiang", "Editor"),
     ("anhui", "anhui", "Anhui", "Editor"),
+    (REVIEWER, None, "Second", "Reviewer"),
 ]

@@ -21,8 +21,9 @@ from .items import (
 )
 from .plans import Plan
 from .reference import FocusArea, Member, Source
+from .revisions import Revision, RevisionToReview
 from .staff import StaffProfile
-from .targets import ProgressReport, StatusChange, SubmittedReport, Target, TargetRevision
+from .targets import ProgressReport, StatusChange, SubmittedReport, Target
 
 __all__ = [
     "ITEM_MODELS",
@@ -40,6 +41,8 @@ __all__ = [
     "PlanItem",
     "Qualifier",
     "Responsibility",
+    "Revision",
+    "RevisionToReview",
     "ReviewState",
     "Role",
     "Schedule",
@@ -50,6 +53,5 @@ __all__ = [
     "StatusChange",
     "SubmittedReport",
     "Target",
-    "TargetRevision",
     "Task",
 ]

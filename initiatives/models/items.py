@@ -19,6 +19,7 @@ from .choices import ItemKind, Role, Status
 from .i18n import localized
 from .plans import Plan
 from .reference import FocusArea, Member, Source
+from .revisions import Governed
 from .versioning import Versioned
 
 # kind -> (code letter, least digits, example, URL name)
@@ -40,6 +41,16 @@ class PlanItemQuerySet(models.QuerySet):
 
     def led_by(self, member):
         return self.filter(responsibilities__member=member, responsibilities__role=Role.LEAD)
+
+    def with_revisions(self):
+        """With `revisions` holding only the revisions in effect (the item's own and its
+        targets'), oldest first."""
+        from .revisions import Revision
+
+        approved = (
+            Revision.objects.approved().select_related("item__plan").order_by("reviewed_at", "pk")
+        )
+        return self.prefetch_related(Prefetch("revisions", queryset=approved))
 
     def for_table(self):
         """What a list row shows: plan, area, the item a task supports and the responsible
@@ -162,10 +173,11 @@ def code_format_condition():
 ITEM_HISTORY = HistoricalRecords()
 
 
-class PlanItem(Versioned, models.Model):
+class PlanItem(Governed, Versioned, models.Model):
     """An item of a plan: an integration initiative, a cooperation project or a key task."""
 
     KIND = None  # set by each proxy
+    GOVERNED_FIELDS = ("start_date", "due_date")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="items", verbose_name=_("plan")
@@ -307,6 +319,9 @@ class PlanItem(Versioned, models.Model):
                 errors["parent"] = _("A task supports an item of its own plan.")
         if errors:
             raise ValidationError(errors)
+
+    def governed_item(self):
+        return self
 
     def change_status(self, status, reason, by):
         """Move the item to `status`, keeping the old one and the reason in its public status

@@ -5,9 +5,10 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .. import audit
@@ -16,6 +17,7 @@ from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
 from .items import PlanItem
 from .reference import Member, Source
+from .revisions import Governed
 from .versioning import Versioned
 
 
@@ -26,8 +28,12 @@ class UUIDManager(models.Manager):
 
 class ProgressReportQuerySet(models.QuerySet):
     def approved(self):
-        """The reports that count anywhere public: approved by the office."""
-        return self.filter(status=ReviewState.APPROVED)
+        """The reports that count anywhere public: approved by the office, and not replaced
+        by an approved correction (an approved report is never edited: it is corrected)."""
+        corrected = ProgressReport.objects.filter(
+            supersedes=OuterRef("pk"), status=ReviewState.APPROVED
+        )
+        return self.filter(status=ReviewState.APPROVED).exclude(Exists(corrected))
 
     def in_plan(self, plan):
         return self.filter(target__item__plan=plan)
@@ -46,15 +52,27 @@ class TargetQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(item__plan=plan)
 
+    def with_revisions(self):
+        """With `revisions` holding only the revisions in effect, oldest first: what the
+        public sees of a target's history of terms."""
+        from .revisions import Revision
+
+        approved = (
+            Revision.objects.approved().select_related("item__plan").order_by("reviewed_at", "pk")
+        )
+        return self.prefetch_related(Prefetch("revisions", queryset=approved))
+
     def with_progress(self):
         """Annotate the latest approved region-wide report and the progress it makes.
 
         `latest_value`, `latest_as_of`, `latest_report_id`: that report (None when none);
         `progress`: 0-100 or None (see progress.py); `exceeded`: beyond the target.
         """
-        latest = ProgressReport.objects.filter(
-            target=OuterRef("pk"), status=ReviewState.APPROVED, member__isnull=True
-        ).order_by("-as_of", "-pk")
+        latest = (
+            ProgressReport.objects.approved()
+            .filter(target=OuterRef("pk"), member__isnull=True)
+            .order_by("-as_of", "-pk")
+        )
         return self.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),
@@ -75,12 +93,25 @@ class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
         return self.get(item__plan__slug=plan, code=code)
 
 
-class Target(Versioned, models.Model):
+class Target(Governed, Versioned, models.Model):
     """What an item promises, measured: a number, a percentage or a qualitative milestone.
 
     A numeric target without a target value is a monitored indicator: it has a baseline and
-    reported values but no progress.
+    reported values but no progress. Its terms (GOVERNED_FIELDS) change only by a reviewed
+    revision (models/revisions.py).
     """
+
+    GOVERNED_FIELDS = (
+        "measure",
+        "direction",
+        "unit_en",
+        "unit_zh",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_qualifier",
+        "target_date",
+    )
 
     code = models.CharField(
         _("code"),
@@ -257,37 +288,38 @@ class Target(Versioned, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def revise(self, *, target_value, target_date, reason, by):
-        """Move the target's value or date, keeping the old ones and the reason as a revision.
+    def governed_item(self):
+        return self.item
 
-        The target may carry other unsaved edits (a form's): they are saved with it.
+    def check_revision(self):
+        message = self.report_misfits()
+        if message:
+            raise ValidationError({"measure": message})
+
+    def report_misfits(self):
+        """A message when the target's reports would not fit its (changed) measure, else None.
+
+        The database refuses such a change (initiatives/db.py); say so before it has to.
         """
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError(_("Say why the target value or date changes."))
-        with transaction.atomic():
-            old_value, old_date = (
-                Target._base_manager.select_for_update()
-                .values_list("target_value", "target_date")
-                .get(pk=self.pk)
-            )
-            if (old_value, old_date) == (target_value, target_date):
-                raise ValidationError(_("Neither the target value nor its date changes."))
-            self.target_value, self.target_date = target_value, target_date
-            self.full_clean()
-            self._change_reason = reason
-            self.save()
-            revision = TargetRevision.objects.create(
-                target=self,
-                old_target_value=old_value,
-                new_target_value=target_value,
-                old_target_date=old_date,
-                new_target_date=target_date,
-                reason=reason,
-                revised_by=by,
-            )
-            log_on_commit("target_revised", by, target=self.code, reason=reason)
-        return revision
+        if self.pk is None:
+            return None
+        reports = ProgressReport.objects.filter(target_id=self.pk)
+        if self.measure == Measure.MILESTONE:
+            misfits = reports.filter(value__isnull=False)
+        else:
+            misfits = reports.filter(Q(value__isnull=True) | Q(milestone_reached=True))
+            if self.measure == Measure.PERCENTAGE:
+                misfits = misfits | reports.filter(Q(value__lt=0) | Q(value__gt=100))
+        count = misfits.count()
+        if not count:
+            return None
+        return ngettext(
+            "%(count)d report on this target does not fit that measure; keep the measure, or "
+            "make a new target.",
+            "%(count)d reports on this target do not fit that measure; keep the measure, or "
+            "make a new target.",
+            count,
+        ) % {"count": count}
 
 
 def log_on_commit(event, by, **fields):
@@ -295,57 +327,6 @@ def log_on_commit(event, by, **fields):
     back with the rest of an import or a bulk action leaves no entry."""
     user = by.get_username() if by is not None else None
     transaction.on_commit(lambda: audit.log(event, user=user, **fields))
-
-
-class TargetRevision(models.Model):
-    """A change to a target's value or date, with the reason; kept apart from progress."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("target")
-    )
-    old_target_value = models.DecimalField(
-        _("previous target value"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    new_target_value = models.DecimalField(
-        _("new target value"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    old_target_date = models.DateField(_("previous target date"), null=True, blank=True)
-    new_target_date = models.DateField(_("new target date"), null=True, blank=True)
-    reason = models.TextField(_("reason"))
-    revised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="target_revisions",
-        verbose_name=_("revised by"),
-    )
-    revised_at = models.DateTimeField(_("revised at"), default=timezone.now)
-    is_illustrative = models.BooleanField(_("illustrative"), default=False)
-
-    objects = UUIDManager()
-
-    class Meta:
-        verbose_name = _("target revision")
-        verbose_name_plural = _("target revisions")
-        ordering = ["-revised_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="initiatives_targetrevision_has_reason",
-                violation_error_message=_("Say why the target changed."),
-            ),
-        ]
-
-    def __str__(self):
-        return _("Revision of %(target)s on %(date)s") % {
-            "target": self.target.code,
-            "date": self.revised_at.date(),
-        }
-
-    def natural_key(self):
-        return (str(self.uuid),)
 
 
 class ProgressReport(Versioned, models.Model):
@@ -392,6 +373,23 @@ class ProgressReport(Versioned, models.Model):
         verbose_name=_("source"),
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+        help_text=_(
+            "The approved report this one corrects: once this is approved, it takes that one's "
+            "place in every public figure, shown as a correction with its reason."
+        ),
+    )
+    correction_reason = models.TextField(
+        _("reason for the correction"),
+        blank=True,
+        help_text=_("Required for a correction; shown publicly beside it."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -476,6 +474,16 @@ class ProgressReport(Versioned, models.Model):
                 violation_error_message=_("Say why the report is returned."),
             ),
             models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="initiatives_report_correction_has_reason",
+                violation_error_message=_("Say why the approved figure is corrected."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")),
+                name="initiatives_report_corrects_another",
+                violation_error_message=_("A report cannot correct itself."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(status=ReviewState.APPROVED)
                 | Q(source__isnull=False)
                 | ~Q(evidence_url=""),
@@ -521,8 +529,12 @@ class ProgressReport(Versioned, models.Model):
         self._save_step(_("Submitted for review"), "report_submitted", by)
 
     def approve(self, by):
-        """Publish a submitted report: from now on it counts in every public figure."""
+        """Publish a submitted report: from now on it counts in every public figure.
+
+        Nobody approves a report they wrote (four eyes)."""
         self._require_submitted(_("approved"))
+        if by is not None and by.pk == self.reported_by_id:
+            raise ValidationError(_("You wrote this report: another reviewer has to approve it."))
         self.status = ReviewState.APPROVED
         self.reviewed_by, self.reviewed_at = by, timezone.now()
         self._save_step(_("Approved"), "report_approved", by)
@@ -589,6 +601,16 @@ class ProgressReport(Versioned, models.Model):
             errors["review_reason"] = _("Say why the report is returned.")
         if self.status == ReviewState.APPROVED and not (self.source_id or self.evidence_url):
             errors["source"] = _("An approved report cites a source or links to its evidence.")
+        corrected = self.supersedes if self.supersedes_id else None
+        if corrected is not None:
+            if corrected.status != ReviewState.APPROVED:
+                errors["supersedes"] = _("Only an approved report is corrected; edit this one.")
+            elif (corrected.target_id, corrected.member_id) != (self.target_id, self.member_id):
+                errors["supersedes"] = _(
+                    "A correction is for the same target and member as the report it corrects."
+                )
+            if not self.correction_reason.strip():
+                errors["correction_reason"] = _("Say why the approved figure is corrected.")
         if errors:
             raise ValidationError(errors)
 

@@ -1,5 +1,6 @@
 """Figures as the public reads them: "over 600,000 piles", "24.4%", "1.55"."""
 
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -162,3 +163,16 @@ def disagreement_note(disagreement, status, short=False):
         _("Status disagrees with progress:"),
         kind.wording(status),
     )
+
+
+@register.filter
+def revised_value(value):
+    """A value before or after a revision, as the public reads it: a date as 2026-12-31, a
+    number as a figure, a choice as its label, "—" when there was none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return figure(value)
+    return str(value)

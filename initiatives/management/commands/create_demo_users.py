@@ -17,8 +17,9 @@ GROUP_NAMES = (MEMBER_EDITORS, OFFICE_REVIEWERS)
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo staff accounts: office (reviewer for the whole region) and "
-        "one editor per member, all with the password in DEMO_PASSWORD (default “demo”). "
+        "Create or update the demo staff accounts: office and reviewer (reviewers for the whole "
+        "region: nobody approves what they wrote) and one editor per member, all with the "
+        "password in DEMO_PASSWORD (default “demo”). "
         "Runs only with DEBUG on. Gives the records loaded without history (loaddata writes "
         "none) a first history row."
     )
