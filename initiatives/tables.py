@@ -251,6 +251,7 @@ EXPORTED_FIELDS = (
     "last_reported",
     "no_report",
     "disagreement",
+    "revised",
     "is_illustrative",
     "focus_area_id",
     "parent__code",
@@ -292,6 +293,9 @@ class PlanItemTable(tables.Table):
     disagreement = tables.Column(
         verbose_name=_("Status disagrees with progress"), empty_values=(), visible=False
     )
+    revised = tables.Column(
+        verbose_name=_("Revised"), empty_values=(), visible=False, orderable=False
+    )  # a revision of its dates or targets is in effect: shown beside the title
     is_illustrative = tables.Column(
         verbose_name=_("Illustrative"), empty_values=(), visible=False
     )  # shown beside the title; a column of its own in exports
@@ -315,6 +319,7 @@ class PlanItemTable(tables.Table):
             "no_report",
             "stale",
             "disagreement",
+            "revised",
             "is_illustrative",
             "plan",
         )
@@ -378,10 +383,16 @@ class PlanItemTable(tables.Table):
 
     def render_title(self, record, value):
         link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        if getattr(record, "revised", False):
+            revised = format_html('<span class="tag tag-revised">{}</span>', _("Revised"))
+            link = format_html("{} {}", link, revised)
         if record.is_illustrative:
             tag = format_html('<span class="demo-tag">{}</span>', _("Illustrative demo"))
             return format_html("{} {}", link, tag)
         return link
+
+    def value_revised(self, record):
+        return bool(getattr(record, "revised", False))
 
     def value_title(self, record, value):
         return value

@@ -21,9 +21,10 @@ from initiatives.models import (
     Task,
 )
 
-# Generated codes start past those the tests write themselves (I-02, T-101...), so that a
-# test building many items never meets one of them.
-_numbers = itertools.count(1000)
+# Generated codes start past those the tests write themselves (I-02, T-101...) and those of
+# generate_scale (from I-1000 and T-10000), so that a test building many items never meets
+# one of them.
+_numbers = itertools.count(100000)
 
 MEMBERS = {
     "shanghai": ("Shanghai", "上海市", "municipality"),

@@ -1,6 +1,8 @@
 """Revisions of dates and targets as the office reviews them: the queue, the review page with
 Approve and Return, each confirmed, and the public page before and after."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -114,3 +116,13 @@ def test_the_public_page_shows_a_revision_only_once_approved(client, proposals, 
     assert (revision["old_target_value"], revision["new_target_value"]) == ("100", "70")
     listed = client.get("/api/revisions/").json()["results"]
     assert [r["id"] for r in listed] == [str(terms.uuid)]
+
+
+def test_lists_flag_an_item_whose_terms_were_revised(client, proposals, office):
+    task, _target, period, _terms = proposals
+    assert "tag-revised" not in client.get("/tasks/").content.decode()
+    period.approve(office)
+    assert "Revised" in client.get("/tasks/").content.decode()
+    exported = b"".join(client.get("/tasks/", {"_export": "csv"}).streaming_content).decode()
+    (row,) = csv.DictReader(io.StringIO(exported))
+    assert row["Revised"] == "True"

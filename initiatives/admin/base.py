@@ -170,21 +170,6 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
         self._check_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def changelist_view(self, request, extra_context=None):
-        # Django validates list edits before its save transaction; validate inside one, so
-        # that the version check locks the rows it read until they are saved.
-        if request.method == "POST" and "_save" in request.POST:
-            with transaction.atomic(using=router.db_for_write(self.model)):
-                return super().changelist_view(request, extra_context)
-        return super().changelist_view(request, extra_context)
-
-    def _get_edited_object_pks(self, request, prefix):
-        # Django filters the rows of a list edit by the posted keys (`pk__in`); a number past
-        # the database's made that query fail (OverflowError on SQLite, a DataError on
-        # PostgreSQL), a 500. Such a key names no row: its form then says the choice is invalid.
-        keys = super()._get_edited_object_pks(request, prefix)
-        return [key for key in keys if is_possible_key(self.model, None, key)]
-
     def response_action(self, request, queryset):
         # Django filters the queryset by the posted keys as they are: one that cannot be a
         # key (a word, a number past the database's) made that query fail, a 500.
@@ -220,12 +205,6 @@ class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
             obj.pk,
             version,
         )
-
-    def get_changelist_form(self, request, **kwargs):
-        form = getattr(self, "changelist_form", None)
-        if form is not None:
-            kwargs.setdefault("form", form)
-        return super().get_changelist_form(request, **kwargs)
 
     def refuse_stale(self, request, queryset):
         """Refuse an action when a selected row changed after it was shown, or was never shown

@@ -53,13 +53,19 @@ class PlanItemQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("revisions", queryset=approved))
 
     def for_table(self):
-        """What a list row shows: plan, area, the item a task supports and the responsible
-        members, in a fixed number of queries."""
+        """What a list row shows: plan, area, the item a task supports, the responsible
+        members and whether a revision of its terms is in effect (`revised`), in a fixed
+        number of queries."""
         responsibilities = Responsibility.objects.select_related("member").order_by(
             "role", "member__position"
         )
-        return self.select_related("plan", "focus_area", "parent").prefetch_related(
-            Prefetch("responsibilities", queryset=responsibilities)
+        from .revisions import Revision
+
+        revised = Revision.objects.approved().filter(item=OuterRef("pk"))
+        return (
+            self.select_related("plan", "focus_area", "parent")
+            .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+            .annotate(revised=Exists(revised))
         )
 
     def with_progress(self, today=None):
