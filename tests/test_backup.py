@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs manage.py on databases of its own (SQLite files, a PostgreSQL database
+# made for it), whatever DATABASE_URL says.
+pytestmark = pytest.mark.own_databases
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
