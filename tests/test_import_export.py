@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from tablib import Dataset
@@ -766,3 +768,30 @@ def test_the_import_page_states_the_limits(client, jiangsu):
     client.force_login(jiangsu)
     response = client.get(url("task", "import"))
     assert "At most 5,000 rows and 2.0" in response.content.decode().replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("kind", ["rows", "bytes", "xlsx"])
+def test_a_refused_file_takes_no_write_lock_so_other_writes_go_on(client, make, jiangsu, kind):
+    """On SQLite one writer holds the whole database: a preview that wrote while it read a
+    huge file stopped every other write (a sign-in got a 503). A file past a limit is refused
+    before any statement that writes, so it never holds the write lock."""
+    task = make.task(lead="jiangsu")
+    client.force_login(jiangsu)
+    if kind == "xlsx":
+        upload, file_format = SimpleUploadedFile("bomb.xlsx", xlsx_bomb()), XLSX
+    else:
+        count = 22_000 if kind == "rows" else 10
+        text = "x" * (2 * 1024 * 1024) if kind == "bytes" else "Cross-border bus route"
+        lines = ["code,title_en,summary_en,version"]
+        lines += [f"{task.code},Route {n},{text},{task.version}" for n in range(count)]
+        upload, file_format = SimpleUploadedFile("big.csv", "\n".join(lines).encode()), CSV
+    with CaptureQueriesContext(connection) as queries:
+        response = preview(client, "task", upload, file_format)
+    assert form_errors(response)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
