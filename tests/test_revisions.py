@@ -3,11 +3,12 @@ Approve and Return, each confirmed, and the public page before and after."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from initiatives.models import ReviewState, Revision, Target, Task
 from tests.staff import editor, reviewer
@@ -126,3 +127,27 @@ def test_lists_flag_an_item_whose_terms_were_revised(client, proposals, office):
     exported = b"".join(client.get("/tasks/", {"_export": "csv"}).streaming_content).decode()
     (row,) = csv.DictReader(io.StringIO(exported))
     assert row["Revised"] == "True"
+
+
+def test_one_queue_lists_reports_and_revisions_oldest_first(client, proposals, office, make):
+    _task, target, period, terms = proposals
+    report = make.report(target, value=45, status=ReviewState.SUBMITTED, source=make.source())
+    times = [timezone.make_aware(datetime(2026, 11, day, 9)) for day in (2, 3, 4)]
+    Revision.objects.filter(pk=period.pk).update(proposed_at=times[0])
+    type(report).objects.filter(pk=report.pk).update(submitted_at=times[1])
+    Revision.objects.filter(pk=terms.pk).update(proposed_at=times[2])
+    client.force_login(office)
+    page = client.get(reverse("review_queue"))
+    assert [row[5] for row in page.context["rows"]] == [
+        review_url(period),
+        reverse("admin:initiatives_submittedreport_change", args=[report.pk]),
+        review_url(terms),
+    ]
+    assert "Due date: 2026-12-31 → 2027-12-31" in page.content.decode()
+    assert "Waiting for review" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_queue_is_the_reviewers(client, proposals, jiangsu):
+    client.force_login(jiangsu)
+    assert client.get(reverse("review_queue")).status_code == 403
+    assert "Waiting for review" not in client.get(reverse("admin:index")).content.decode()

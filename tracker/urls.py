@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from initiatives.admin.queue import review_queue
 from initiatives.admin.view_on_site import view_on_site
 from initiatives.sitemaps import sitemap_view
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/two-factor/", include("initiatives.admin.two_factor")),
     # In front of the admin's own "view on site", which answered for any object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
+    path("admin/review/", admin.site.admin_view(review_queue), name="review_queue"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api")),
