@@ -285,6 +285,10 @@ def test_a_target_revision_needs_a_reason_and_waits_for_another_reviewer(client,
         "_selected_action": [revision.pk],
         "_seen_version": seen_versions([revision]),
     }
+    asked = client.post(url("revisiontoreview", "changelist"), action)
+    assert "Once approved, the new values take effect" in asked.content.decode()
+    assert Revision.objects.get(pk=revision.pk).status == "submitted"  # asked, not taken
+    action["apply"] = "yes"
     response = client.post(url("revisiontoreview", "changelist"), action, follow=True)
     assert "another reviewer" in response.content.decode()
     assert Target.objects.get(pk=target.pk).target_value == 100
@@ -338,6 +342,7 @@ def test_a_member_moves_a_due_date_only_by_a_proposal_the_office_approves(
             "action": "approve_revisions",
             "_selected_action": [revision.pk],
             "_seen_version": seen_versions([revision]),
+            "apply": "yes",
         },
     )
     client.logout()

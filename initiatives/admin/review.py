@@ -16,12 +16,53 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import locking, permissions
 from .base import is_possible_key
 
 APPROVE, RETURN = "approve", "return"
+
+
+class ReviewActionsMixin:
+    """What the list actions of a queue share (reports, revisions): who may decide, and
+    taking one step for each selected record, all or nothing."""
+
+    def has_review_permission(self, request):
+        return permissions.can_review(request.user)
+
+    def take_step(self, request, queryset, allowed_states, step):
+        """Take `step` (a record's method, e.g. approve) for each selected record in one of
+        `allowed_states`, in one transaction with the version check; the number taken, or 0
+        when any refused (and then nothing changed)."""
+        try:
+            with transaction.atomic(using=router.db_for_write(queryset.model)):
+                if self.refuse_stale(request, queryset):
+                    return 0
+                records = [record for record in queryset if record.status in allowed_states]
+                skipped = len(queryset) - len(records)
+                for record in records:
+                    step(record)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("Nothing was changed: “%(record)s”: %(error)s")
+                % {"record": record, "error": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return 0
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected record was left alone: it is not in a state for this.",
+                    "%(count)d selected records were left alone: they are not in a state for this.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+        return len(records)
 
 
 class ReviewDecisionForm(forms.Form):

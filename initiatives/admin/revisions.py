@@ -4,6 +4,7 @@ A revision is never edited: it is proposed from an item's or target's form, then
 returned here, by a reviewer other than its author.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -18,7 +19,9 @@ from ..forms import ReturnRevisionsForm, RevisingForm
 from ..models import ReviewState, Revision, RevisionToReview, Target
 from ..templatetags.figures import latest_figure, revised_value
 from .base import ScopedAdmin
-from .review import APPROVE, ReviewPageMixin
+from .review import APPROVE, ReviewActionsMixin, ReviewPageMixin
+
+WAITING = (ReviewState.SUBMITTED,)
 
 
 class RevisingAdminMixin:
@@ -141,45 +144,27 @@ class RevisionAdmin(RevisionColumns, ScopedAdmin):
         )
 
 
-class RevisionActionsMixin:
-    """Approve and return from the queue's list, each refused for the revision's author."""
-
-    def has_review_permission(self, request):
-        return permissions.can_review(request.user)
-
-    def _apply(self, request, queryset, step):
-        """Take `step` for each selected revision waiting for review; all or nothing."""
-        revisions = list(queryset.filter(status=ReviewState.SUBMITTED))
-        try:
-            with transaction.atomic():
-                for revision in revisions:
-                    step(revision)
-        except ValidationError as error:
-            self.message_user(
-                request,
-                _("Nothing was changed: %(revision)s: %(error)s")
-                % {"revision": revision, "error": " ".join(error.messages)},
-                messages.ERROR,
-            )
-            return 0
-        skipped = queryset.count() - len(revisions)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d selected revision was left alone: it is not waiting for review.",
-                    "%(count)d selected revisions were left alone: they are not waiting for "
-                    "review.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
-        return len(revisions)
+class RevisionActionsMixin(ReviewActionsMixin):
+    """Approve (confirmed) and return (with a reason) from the queue's list; each refused to
+    the revision's author by the model."""
 
     @admin.action(description=_("Approve the selected revisions"), permissions=["review"])
     def approve_revisions(self, request, queryset):
-        done = self._apply(request, queryset, lambda revision: revision.approve(request.user))
+        if "apply" not in request.POST:
+            return self.confirmation_page(
+                request,
+                queryset,
+                forms.Form(),
+                "approve_revisions",
+                _("Approve revisions"),
+                _(
+                    "Once approved, the new values take effect: every public figure is measured "
+                    "against them, and each revision is shown publicly with its reason."
+                ),
+            )
+        done = self.take_step(
+            request, queryset, WAITING, lambda revision: revision.approve(request.user)
+        )
         audit.log("revisions_approved", request, count=done)
         if done:
             self.message_user(
@@ -208,8 +193,8 @@ class RevisionActionsMixin:
                 _("Nothing changes; the author sees the reason and can propose again."),
             )
         reason = form.cleaned_data["reason"]
-        done = self._apply(
-            request, queryset, lambda revision: revision.send_back(request.user, reason)
+        done = self.take_step(
+            request, queryset, WAITING, lambda revision: revision.send_back(request.user, reason)
         )
         audit.log("revisions_returned", request, count=done, reason=reason)
         if done:

@@ -3,8 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -30,7 +28,7 @@ from ..templatetags.figures import report_figure, target_figure
 from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin, is_possible_key
 from .filters import ReportMemberFilter, TargetMemberFilter
 from .items import format_progress
-from .review import APPROVE, ReviewPageMixin
+from .review import APPROVE, ReviewActionsMixin, ReviewPageMixin
 from .revisions import RevisingAdminMixin
 
 
@@ -148,50 +146,15 @@ class TargetAdmin(RevisingAdminMixin, ImportExportTrackerAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Report progress on this target"))
 
 
-class ReviewActionsMixin:
+class ReportActionsMixin(ReviewActionsMixin):
     """Submit, approve and return, on the report list and the review queue."""
-
-    def has_review_permission(self, request):
-        return permissions.can_review(request.user)
-
-    def _apply(self, request, queryset, allowed_states, step):
-        """Take `step` (a report method) for each selected report in one of `allowed_states`;
-        all or nothing."""
-        try:
-            with transaction.atomic():
-                if self.refuse_stale(request, queryset):
-                    return 0
-                reports = [report for report in queryset if report.status in allowed_states]
-                skipped = len(queryset) - len(reports)
-                for report in reports:
-                    step(report)
-        except ValidationError as error:
-            self.message_user(
-                request,
-                _("Nothing was changed: report “%(report)s”: %(error)s")
-                % {"report": report, "error": " ".join(error.messages)},
-                messages.ERROR,
-            )
-            return 0
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d selected report was left alone: it is not in a state for this.",
-                    "%(count)d selected reports were left alone: they are not in a state for this.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
-        return len(reports)
 
     @admin.action(description=_("Submit the selected reports for review"), permissions=["change"])
     def submit_reports(self, request, queryset):
         def submit(report):
             report.submit(request.user)
 
-        done = self._apply(request, queryset, permissions.EDITABLE_REPORT_STATES, submit)
+        done = self.take_step(request, queryset, permissions.EDITABLE_REPORT_STATES, submit)
         if done:
             self.message_user(
                 request,
@@ -218,7 +181,7 @@ class ReviewActionsMixin:
         def approve(report):
             report.approve(request.user)
 
-        done = self._apply(request, queryset, (ReviewState.SUBMITTED,), approve)
+        done = self.take_step(request, queryset, (ReviewState.SUBMITTED,), approve)
         audit.log("reports_approved", request, count=done)
         if done:
             self.message_user(
@@ -247,7 +210,7 @@ class ReviewActionsMixin:
         def send_back(report):
             report.send_back(request.user, reason)
 
-        done = self._apply(request, queryset, (ReviewState.SUBMITTED,), send_back)
+        done = self.take_step(request, queryset, (ReviewState.SUBMITTED,), send_back)
         audit.log("reports_returned", request, count=done, reason=reason)
         if done:
             self.message_user(
@@ -281,7 +244,7 @@ class ReportColumnsMixin:
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTrackerAdmin):
+class ProgressReportAdmin(ReportActionsMixin, ReportColumnsMixin, ImportExportTrackerAdmin):
     form = ProgressReportForm
     resource_classes = (ProgressReportResource,)
     list_display = (
@@ -420,7 +383,7 @@ class ProgressReportAdmin(ReviewActionsMixin, ReportColumnsMixin, ImportExportTr
 
 
 @admin.register(SubmittedReport)
-class SubmittedReportAdmin(ReviewPageMixin, ReviewActionsMixin, ReportColumnsMixin, ScopedAdmin):
+class SubmittedReportAdmin(ReviewPageMixin, ReportActionsMixin, ReportColumnsMixin, ScopedAdmin):
     """The review queue: submitted reports, oldest first, to approve or return, from the list
     or from each report's review page (admin/review.py)."""
 
