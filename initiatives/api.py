@@ -156,7 +156,7 @@ def item_data(request, item):
         "sources": [source.key for source in item.sources.all()],
         "is_illustrative": item.is_illustrative,
         "updated_at": item.updated_at,
-        "revised": bool(item.revisions.all()),
+        "revised": item.revised,  # PlanItemQuerySet.for_table()
         "revisions": [
             revision_data(request, revision)
             for revision in item.revisions.all()

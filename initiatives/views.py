@@ -276,7 +276,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         context["panels"] = target_panels(item, targets, reports)
         context["status_changes"] = list(item.status_changes.all())
         # The revisions in effect, the item's own and its targets', in one query.
-        revisions = item.revisions.approved().order_by("reviewed_at", "pk")
+        revisions = item.revisions.in_effect()
         by_target = {}
         shown_targets = {target.pk: target for target in targets}
         for revision in revisions:

@@ -47,10 +47,7 @@ class PlanItemQuerySet(models.QuerySet):
         targets'), oldest first."""
         from .revisions import Revision
 
-        approved = (
-            Revision.objects.approved().select_related("item__plan").order_by("reviewed_at", "pk")
-        )
-        return self.prefetch_related(Prefetch("revisions", queryset=approved))
+        return self.prefetch_related(Prefetch("revisions", queryset=Revision.objects.in_effect()))
 
     def for_table(self):
         """What a list row shows: plan, area, the item a task supports, the responsible

@@ -101,6 +101,10 @@ class RevisionQuerySet(models.QuerySet):
         """The revisions in effect: shown publicly."""
         return self.filter(status=ReviewState.APPROVED)
 
+    def in_effect(self):
+        """The approved revisions, oldest first, with what their rows name (item and plan)."""
+        return self.approved().select_related("item__plan").order_by("reviewed_at", "pk")
+
     def waiting(self):
         return self.filter(status=ReviewState.SUBMITTED)
 

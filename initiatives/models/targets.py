@@ -57,10 +57,7 @@ class TargetQuerySet(models.QuerySet):
         public sees of a target's history of terms."""
         from .revisions import Revision
 
-        approved = (
-            Revision.objects.approved().select_related("item__plan").order_by("reviewed_at", "pk")
-        )
-        return self.prefetch_related(Prefetch("revisions", queryset=approved))
+        return self.prefetch_related(Prefetch("revisions", queryset=Revision.objects.in_effect()))
 
     def with_progress(self):
         """Annotate the latest approved region-wide report and the progress it makes.
