@@ -12,9 +12,10 @@ from functools import wraps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from . import clock
 from .filters import PlanItemFilter, TargetFilter, UpdateFilter
 from .models import (
     CooperationProject,
@@ -132,7 +133,7 @@ def disagreement_data(item):
 
 
 def item_data(request, item):
-    today = timezone.localdate()
+    today = clock.today()
     data = {
         "plan": item.plan.slug,
         "code": item.code,
@@ -247,7 +248,7 @@ def target_data(request, target):
         "exceeded": bool(target.exceeded),
         "schedule": schedule_slug(target.schedule),
         "no_report": target.latest_as_of is None,
-        "stale": figures.is_stale(target.latest_as_of, timezone.localdate()),
+        "stale": figures.is_stale(target.latest_as_of, clock.today()),
         "revisions": [revision_data(request, revision) for revision in target.revisions.all()],
         "is_headline": target.is_headline,
         "is_illustrative": target.is_illustrative,

@@ -34,10 +34,10 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, parse_http_date_safe
 
+from initiatives import clock
 from initiatives.models.choices import ReviewState
 
 GENERATION_KEY = "pages:generation"
@@ -263,5 +263,5 @@ class PublicPageCacheMiddleware:
 
 def page_key(request):
     """The address and today's date, hashed: the ETag's second half is taken from it."""
-    page = f"{timezone.localdate().isoformat()} {request.build_absolute_uri()}"
+    page = f"{clock.today().isoformat()} {request.build_absolute_uri()}"
     return f"page:{hashlib.sha256(page.encode()).hexdigest()}"

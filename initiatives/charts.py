@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import clock
 from .models import Direction, Measure
 from .templatetags.figures import measured
 
@@ -155,7 +155,7 @@ def build_chart(target, series, start):
 
 def target_panels(item, targets, reports, today=None):
     """Group an item's approved reports by target: the series, the latest, the breakdown."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     by_target = {target.pk: TargetPanel(target=target) for target in targets}
     latest_by_member = {}
     for report in reports:  # ordered by as_of, oldest first

@@ -3,9 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status, schedule_choices
 from .models.choices import NO_REPORT
 from .models.progress import stale_cutoff
@@ -13,7 +13,7 @@ from .models.progress import stale_cutoff
 
 def stale_choices():
     """Whether a row's latest approved figure is older than TRACKER_STALE_AFTER_DAYS."""
-    since = {"date": stale_cutoff(timezone.localdate()).isoformat()}
+    since = {"date": stale_cutoff(clock.today()).isoformat()}
     return [
         ("1", _("Not updated since %(date)s") % since),
         ("0", _("Updated since %(date)s") % since),
@@ -58,7 +58,7 @@ class FiguresFilter(django_filters.FilterSet):
         return queryset.filter(schedule=position)
 
     def filter_stale(self, queryset, name, value):
-        cutoff = stale_cutoff(timezone.localdate())
+        cutoff = stale_cutoff(clock.today())
         if value == "1":
             return queryset.filter(**{f"{self.AS_OF}__lt": cutoff})
         return queryset.filter(**{f"{self.AS_OF}__gte": cutoff})

@@ -10,7 +10,6 @@ import django_tables2 as tables
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, FilteredRelation, Q, When
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django_tables2.export import TableExport
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, signature
 
+from . import clock
 from .models import (
     CooperationProject,
     FocusArea,
@@ -330,7 +330,7 @@ class PlanItemTable(tables.Table):
 
     def __init__(self, *args, member=None, **kwargs):
         self.member = member
-        self.today = timezone.localdate()
+        self.today = clock.today()
         if member is None:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "role")
         super().__init__(*args, **kwargs)

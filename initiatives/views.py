@@ -14,7 +14,6 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -22,6 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from . import clock
 from .charts import target_panels
 from .filters import PlanItemFilter, UpdateFilter
 from .models import (
@@ -333,7 +333,7 @@ def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
     the items listed as behind schedule are built as models."""
     plan, plans = viewed_plan(plan)
-    today = timezone.localdate()
+    today = clock.today()
     rows = figures(PlanItem.objects.in_plan(plan))
     lists = []
     areas = defaultdict(list)
@@ -398,7 +398,7 @@ def summary_sections(request, plan, queryset_of, table_options, link_query):
     """The three lists' sections of a member's or an area's page: a summary of every item and
     a table of one page of them."""
     sections = []
-    today = timezone.localdate()
+    today = clock.today()
     rows = figures(queryset_of(PlanItem))
     for model, table_class, prefix, list_url in LISTS:
         kind_rows = rows[model.KIND]
@@ -436,7 +436,7 @@ def member_detail(request, slug, plan=None):
             "member": member,
             "sections": sections,
             "reports": reports,
-            "stale_since": progress.stale_cutoff(timezone.localdate()),
+            "stale_since": progress.stale_cutoff(clock.today()),
         },
     )
 
@@ -459,7 +459,7 @@ def area_detail(request, slug, plan=None):
             "plans": plans,
             "area": area,
             "sections": sections,
-            "stale_since": progress.stale_cutoff(timezone.localdate()),
+            "stale_since": progress.stale_cutoff(clock.today()),
         },
     )
 

@@ -130,7 +130,7 @@ class TestServedFromTheCache:
         # Schedule positions move with the calendar even when no data changes.
         public.get("/tasks/")
         tomorrow = timezone.localdate() + timedelta(days=1)
-        with mock.patch("initiatives.caching.timezone.localdate", return_value=tomorrow):
+        with override_settings(TRACKER_TODAY=tomorrow):
             assert public.get("/tasks/")["X-Page-Cache"] == "miss"
 
     @pytest.mark.parametrize("url", ["/tasks/NOPE/", "/members/nobody/"])

@@ -5,7 +5,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -307,3 +307,8 @@ IMPORT_TIME_LIMIT = float(os.environ.get("DJANGO_IMPORT_TIME_LIMIT") or 20)
 # and a figure approved longer ago than this many days is flagged "not updated since".
 TRACKER_NO_REPORT_BEHIND_AT = int(os.environ.get("TRACKER_NO_REPORT_BEHIND_AT", "25"))
 TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "183"))
+# Fixes the tracker's today (initiatives/clock.py) for a demo, e.g. TRACKER_TODAY=2027-01-15
+# shows the third round closed and the fourth active. Off (the real date) by default.
+TRACKER_TODAY = (
+    date.fromisoformat(os.environ["TRACKER_TODAY"]) if os.environ.get("TRACKER_TODAY") else None
+)

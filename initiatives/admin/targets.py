@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import audit, permissions
+from .. import audit, clock, permissions
 from ..forms import ProgressReportForm, ReturnReportsForm, TargetForm
 from ..models import (
     Member,
@@ -360,7 +360,7 @@ class ProgressReportAdmin(ReportActionsMixin, ReportColumnsMixin, ImportExportTr
                 initial[name] = value
             initial["evidence_url"] = corrected.evidence_url
             initial["supersedes"] = corrected.pk
-        initial.setdefault("as_of", timezone.localdate())
+        initial.setdefault("as_of", clock.today())
         return initial
 
     def corrected_report(self, request):

@@ -1,8 +1,13 @@
 from .choices import (
+    Delivery,
     Direction,
     ItemKind,
     Measure,
     MemberKind,
+    NotificationKind,
+    Obligation,
+    Outcome,
+    PlanState,
     Qualifier,
     ReviewState,
     Role,
@@ -10,6 +15,7 @@ from .choices import (
     Status,
     schedule_choices,
 )
+from .cycles import Edition, ReportingPeriod
 from .items import (
     ITEM_MODELS,
     KIND_MODELS,
@@ -19,6 +25,7 @@ from .items import (
     Responsibility,
     Task,
 )
+from .notifications import Notification, NotificationOptOut
 from .plans import Plan
 from .reference import FocusArea, Member, Source
 from .revisions import Revision, RevisionToReview
@@ -29,6 +36,8 @@ __all__ = [
     "ITEM_MODELS",
     "KIND_MODELS",
     "CooperationProject",
+    "Delivery",
+    "Edition",
     "Direction",
     "FocusArea",
     "Initiative",
@@ -36,10 +45,17 @@ __all__ = [
     "Measure",
     "Member",
     "MemberKind",
+    "Notification",
+    "NotificationKind",
+    "NotificationOptOut",
+    "Obligation",
+    "Outcome",
+    "PlanState",
     "ProgressReport",
     "Plan",
     "PlanItem",
     "Qualifier",
+    "ReportingPeriod",
     "Responsibility",
     "Revision",
     "RevisionToReview",

@@ -125,3 +125,48 @@ def schedule_choices():
         (UNKNOWN_SCHEDULE, Schedule.__empty__),
         (NO_REPORT, NO_REPORT_LABEL),
     ]
+
+
+class PlanState(models.TextChoices):
+    """Where a plan round stands on a date: before its period, in it, or after it."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    """An item's result when its plan round has closed, in place of a schedule position."""
+
+    ACHIEVED = "achieved", _("Achieved")
+    ACHIEVED_LATE = "achieved_late", _("Achieved late")
+    PARTLY_ACHIEVED = "partly_achieved", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Obligation(models.TextChoices):
+    """Where one owed report of a reporting period stands."""
+
+    DUE = "due", _("Due")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    LATE = "late", _("Late")
+
+
+class NotificationKind(models.TextChoices):
+    """What a mail is about; each person can turn each kind off on their own page."""
+
+    RETURNED = "returned", _("A report or revision of mine came back")
+    APPROVED = "approved", _("A report or revision of mine was approved")
+    REVIEW_DIGEST = "review_digest", _("Daily digest of what waits for my review")
+    PERIOD_DUE = "period_due", _("Reminder before a reporting period's due date")
+    PERIOD_LATE = "period_late", _("Reports of my member that are late")
+
+
+class Delivery(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

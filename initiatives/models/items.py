@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import clock
 from . import progress
 from .choices import ItemKind, Role, Status
 from .i18n import localized
@@ -76,7 +77,7 @@ class PlanItemQuerySet(models.QuerySet):
         build than the database takes to run; they are built once per model, database and day,
         and reused as compiled SQL (progress.CompiledSQL).
         """
-        today = today or timezone.localdate()
+        today = today or clock.today()
 
         def build():
             return self.model._default_manager.using(self.db).order_by().built_progress(today)
@@ -131,7 +132,7 @@ class PlanItemQuerySet(models.QuerySet):
 
     def stale(self, today=None):
         """Items whose latest approved figure is stale (after with_progress())."""
-        return self.filter(last_reported__lt=progress.stale_cutoff(today or timezone.localdate()))
+        return self.filter(last_reported__lt=progress.stale_cutoff(today or clock.today()))
 
     def disagreeing(self):
         """Items whose declared status contradicts their figures (after with_progress())."""
@@ -222,6 +223,15 @@ class PlanItem(Governed, Versioned, models.Model):
         default=False,
         help_text=_("Demo content that the source documents do not state."),
     )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+        help_text=_("The unfinished item of the previous round that this item continues."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(
@@ -271,6 +281,11 @@ class PlanItem(Governed, Versioned, models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),
                 name="initiatives_planitem_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(carried_from=F("pk")),
+                name="initiatives_planitem_not_carried_from_itself",
+                violation_error_message=_("An item cannot be carried over from itself."),
             ),
             models.CheckConstraint(
                 condition=~Q(title_en=""),

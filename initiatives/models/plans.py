@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import clock
+from .choices import PlanState
 from .i18n import localized
 from .reference import Member, Source
 
@@ -51,6 +53,20 @@ class Plan(models.Model):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="plans", verbose_name=_("sources")
     )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_rounds",
+        verbose_name=_("follows"),
+        help_text=_("The previous round, whose unfinished items this one may carry over."),
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("A demo round that the source documents do not state."),
+    )
     is_current = models.BooleanField(
         _("the plan the site opens on"),
         default=False,
@@ -79,6 +95,11 @@ class Plan(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=~Q(follows=F("pk")),
+                name="initiatives_plan_does_not_follow_itself",
+                violation_error_message=_("A plan cannot follow itself."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(name_en=""),
                 name="initiatives_plan_has_name",
                 violation_error_message=_("A plan needs an English name."),
@@ -103,6 +124,19 @@ class Plan(models.Model):
             return reverse(viewname, args=args)
         name = viewname.split(":", 1)[-1]
         return reverse(f"plans:{name}", args=[self.slug, *(args or ())])
+
+    def state(self, today=None):
+        """A PlanState: upcoming before its start date, closed once its end date has passed,
+        active in between."""
+        today = today or clock.today()
+        if today < self.start_date:
+            return PlanState.UPCOMING
+        if today > self.end_date:
+            return PlanState.CLOSED
+        return PlanState.ACTIVE
+
+    def is_closed(self, today=None):
+        return self.state(today) == PlanState.CLOSED
 
     @property
     def name(self):

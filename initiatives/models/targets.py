@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from .. import audit
+from .. import audit, clock
 from . import progress
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
@@ -81,7 +81,7 @@ class TargetQuerySet(models.QuerySet):
     def with_schedule(self, today=None):
         """Annotate `schedule`: where each target stands against its own time (after
         with_progress(), whose `progress` it reads)."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.annotate(schedule=progress.target_schedule_position(F("progress"), today))
 
 
@@ -592,7 +592,7 @@ class ProgressReport(Versioned, models.Model):
                 errors["as_of"] = _(
                     "The report cannot be dated before the target's baseline (%(date)s)."
                 ) % {"date": target.baseline_date}
-        if self.as_of and self.as_of > timezone.localdate():
+        if self.as_of and self.as_of > clock.today():
             errors["as_of"] = _("A report cannot be dated in the future.")
         if self.status == ReviewState.RETURNED and not self.review_reason.strip():
             errors["review_reason"] = _("Say why the report is returned.")

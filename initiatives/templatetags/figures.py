@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from initiatives import clock
 from initiatives.models import Measure, Qualifier, Schedule
 from initiatives.models.choices import NO_REPORT_LABEL, Disagreement
 from initiatives.models.progress import is_stale
@@ -141,7 +141,7 @@ def stale_note(as_of, today=None):
         return ""
     if isinstance(as_of, str):  # a date a database handed back as text
         as_of = date.fromisoformat(as_of[:10])
-    if not is_stale(as_of, today or timezone.localdate()):
+    if not is_stale(as_of, today or clock.today()):
         return ""
     return format_html(
         '<span class="flag flag-stale">{}</span>',

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from initiatives import clock
 from initiatives.caching import data_changed
 from initiatives.models import (
     CooperationProject,
@@ -226,7 +227,7 @@ class Generator:
     def reports(self, targets):
         rows = []
         written = 0
-        today = timezone.localdate()
+        today = clock.today()
         for target in targets:
             months = self.rng.randint(0, MONTHS)
             pace = self.rng.uniform(0.2, 1.3)
