@@ -138,6 +138,22 @@ class PlanItemQuerySet(models.QuerySet):
         """Items whose declared status contradicts their figures (after with_progress())."""
         return self.filter(disagreement__isnull=False)
 
+    def with_outcome(self, plan, today=None, **figures):
+        """with_progress() as the pages of `plan` show it on `today`: once the plan has closed,
+        the figures at its close, `schedule` None and each item's `outcome` (an Outcome value;
+        rules in models/rounds.py); while it is open, today's figures and `outcome` None."""
+        from . import rounds
+
+        return rounds.with_outcome(self, plan, today, **figures)
+
+    def with_carry_over(self):
+        """With the item each was carried over from and those it was carried into, each with
+        its plan: the links between rounds, in two queries whatever the number of items."""
+        carried = PlanItem.objects.select_related("plan").order_by("plan__start_date")
+        return self.select_related("carried_from__plan").prefetch_related(
+            Prefetch("carried_into", queryset=carried)
+        )
+
 
 ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")
 
@@ -371,6 +387,13 @@ class PlanItem(Governed, Versioned, models.Model):
                 "status_changed", by, item=self.code, plan=self.plan.slug, old=old, new=status
             )
         return change
+
+    def carry_over(self, into, by):
+        """Continue this unfinished item in the next round `into`: a new item linked to this
+        one, which keeps its history (models/rounds.py says what is copied)."""
+        from . import rounds
+
+        return rounds.carry_over(self, into, by)
 
     @property
     def title(self):

@@ -1,0 +1,254 @@
+"""Rounds that close: the state on the date, outcomes at the close, carry-over to the next round,
+and the demo's illustrative fourth round."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.utils import timezone
+
+from initiatives.models import Outcome, PlanItem, PlanState, Status, StatusChange, Target, Task
+
+pytestmark = pytest.mark.django_db
+
+END = date(2026, 12, 31)
+AFTER = date(2027, 1, 15)
+
+
+def on(day):
+    """The tracker's today fixed at `day`."""
+    return override_settings(TRACKER_TODAY=day)
+
+
+def aware(day):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
+
+
+def completed_on(item, day):
+    """The item's status changed to completed on `day` (as the workflow records it)."""
+    old = item.status
+    PlanItem.objects.filter(pk=item.pk).update(status=Status.COMPLETED)
+    StatusChange.objects.create(
+        item=item,
+        old_status=old,
+        new_status=Status.COMPLETED,
+        reason="Done.",
+        changed_at=aware(day),
+    )
+
+
+def outcomes(plan, today):
+    rows = PlanItem.objects.in_plan(plan).with_outcome(plan, today=today)
+    return {row.code: (row.outcome, row.schedule, row.progress) for row in rows}
+
+
+# The state of a round on its dates
+
+
+@pytest.mark.parametrize(
+    "today, state",
+    [
+        (date(2023, 12, 31), PlanState.UPCOMING),
+        (date(2024, 1, 1), PlanState.ACTIVE),
+        (END - timedelta(days=1), PlanState.ACTIVE),
+        (END, PlanState.ACTIVE),
+        (END + timedelta(days=1), PlanState.CLOSED),
+    ],
+)
+def test_a_round_closes_the_day_after_its_end_date(make, today, state):
+    plan = make.plan()
+    with on(today):
+        assert plan.state() == state
+        assert plan.is_closed() == (state == PlanState.CLOSED)
+
+
+@pytest.mark.parametrize(
+    "today, closed",
+    [(END - timedelta(days=1), False), (END, False), (END + timedelta(days=1), True)],
+)
+def test_items_have_an_outcome_in_place_of_a_schedule_once_closed(make, today, closed):
+    plan = make.plan()
+    task = make.task(code="T-101", start_date=date(2024, 1, 1), due_date=date(2025, 6, 30))
+    make.report(make.target(task), value=40, as_of=date(2025, 3, 31))
+    outcome, schedule, progress = outcomes(plan, today)["T-101"]
+    assert progress == 40
+    if closed:
+        assert (outcome, schedule) == (Outcome.PARTLY_ACHIEVED, None)
+    else:
+        assert outcome is None and schedule == -2  # overdue while the round runs
+
+
+class TestOutcomes:
+    """Each kind of outcome, on a plan closed on 2026-12-31 and seen on 2027-01-15."""
+
+    @pytest.fixture
+    def plan(self, make):
+        return make.plan()
+
+    def task(self, make, code, due=date(2026, 6, 30), **fields):
+        return make.task(code=code, start_date=date(2024, 1, 1), due_date=due, **fields)
+
+    def test_completed_by_its_due_date_is_achieved(self, make, plan):
+        task = self.task(make, "T-101")
+        make.report(make.target(task), value=100, as_of=date(2026, 3, 31))
+        completed_on(task, date(2026, 6, 30))
+        assert outcomes(plan, AFTER)["T-101"][0] == Outcome.ACHIEVED
+
+    def test_completed_after_its_due_date_is_achieved_late(self, make, plan):
+        task = self.task(make, "T-102")
+        make.report(make.target(task), value=100, as_of=date(2026, 3, 31))
+        completed_on(task, date(2026, 7, 1))  # the day after it was due
+        assert outcomes(plan, AFTER)["T-102"][0] == Outcome.ACHIEVED_LATE
+
+    def test_reaching_100_counts_as_completed_on_the_date_of_that_report(self, make, plan):
+        on_time, late = self.task(make, "T-103"), self.task(make, "T-104")
+        make.report(make.target(on_time), value=100, as_of=date(2026, 6, 30))
+        make.report(make.target(late), value=100, as_of=date(2026, 9, 30))
+        found = outcomes(plan, AFTER)
+        assert found["T-103"] == (Outcome.ACHIEVED, None, 100)
+        assert found["T-104"] == (Outcome.ACHIEVED_LATE, None, 100)
+
+    def test_completed_without_a_recorded_change_is_dated_by_its_last_report(self, make, plan):
+        task = self.task(make, "T-105", status=Status.COMPLETED)
+        make.report(make.target(task), value=100, as_of=date(2026, 8, 31))
+        assert outcomes(plan, AFTER)["T-105"][0] == Outcome.ACHIEVED_LATE
+
+    def test_declared_completed_only_after_the_close_is_judged_by_its_figures(self, make, plan):
+        task = self.task(make, "T-106")
+        make.report(make.target(task), value=70, as_of=date(2026, 12, 31))
+        completed_on(task, date(2027, 1, 10))
+        assert outcomes(plan, AFTER)["T-106"] == (Outcome.PARTLY_ACHIEVED, None, 70)
+
+    def test_some_progress_is_partly_achieved_with_its_figure(self, make, plan):
+        task = self.task(make, "T-107", status=Status.DELAYED)
+        target = make.target(task, baseline_value=200, target_value=600)
+        make.report(target, value=450, as_of=date(2026, 12, 31))
+        # (450 - 200) / (600 - 200) = 62.5 %
+        assert outcomes(plan, AFTER)["T-107"] == (Outcome.PARTLY_ACHIEVED, None, 62.5)
+
+    def test_no_progress_or_none_reported_is_not_achieved(self, make, plan):
+        zero, silent = self.task(make, "T-108"), self.task(make, "T-109")
+        make.report(make.target(zero), value=0, as_of=date(2026, 6, 30))
+        make.target(silent)
+        found = outcomes(plan, AFTER)
+        assert found["T-108"] == (Outcome.NOT_ACHIEVED, None, 0)
+        assert found["T-109"] == (Outcome.NOT_ACHIEVED, None, None)
+
+    def test_suspended_and_cancelled_come_from_the_status(self, make, plan):
+        suspended = self.task(make, "T-110", status=Status.SUSPENDED)
+        make.report(make.target(suspended), value=100, as_of=date(2026, 6, 30))
+        self.task(make, "T-111", status=Status.CANCELLED)
+        found = outcomes(plan, AFTER)
+        assert found["T-110"][0] == Outcome.SUSPENDED
+        assert found["T-111"][0] == Outcome.CANCELLED
+
+    def test_progress_at_the_close_leaves_out_reports_dated_after_it(self, make, plan):
+        task = self.task(make, "T-112")
+        target = make.target(task)
+        make.report(target, value=60, as_of=date(2026, 12, 31))
+        with on(AFTER):  # a report dated after the close cannot change the outcome
+            make.report(target, value=100, as_of=date(2027, 1, 10))
+        assert outcomes(plan, AFTER)["T-112"] == (Outcome.PARTLY_ACHIEVED, None, 60)
+
+    def test_lists_filter_by_outcome(self, make, plan):
+        done, partly = self.task(make, "T-113"), self.task(make, "T-114")
+        make.report(make.target(done), value=100, as_of=date(2026, 3, 31))
+        make.report(make.target(partly), value=30, as_of=date(2026, 3, 31))
+        rows = Task.objects.in_plan(plan).with_outcome(plan, today=AFTER)
+        assert [t.code for t in rows.filter(outcome=Outcome.ACHIEVED)] == ["T-113"]
+
+
+# Carry-over
+
+
+@pytest.fixture
+def rounds(make):
+    third = make.plan()
+    fourth = make.plan(
+        "yrd-2027-2029", start=2027, is_current=False, follows=third, is_illustrative=True
+    )
+    return third, fourth
+
+
+def test_carrying_over_makes_a_linked_item_that_starts_from_the_latest_figure(
+    make, rounds, django_assert_max_num_queries
+):
+    third, fourth = rounds
+    project = make.project(code="P-21", lead="jiangsu", co=("anhui",), status=Status.DELAYED)
+    task = make.task(code="T-121", project=project, status=Status.AT_RISK, summary_en="More.")
+    source = make.source()
+    task.sources.add(source)
+    piles = make.target(
+        task, code="T-121.1", baseline_value=100, target_value=500, target_date=date(2026, 12, 31)
+    )
+    make.report(piles, value=350, as_of=date(2026, 9, 30))
+    make.target(task, code="T-121.2", measure="milestone")
+    met = make.target(task, code="T-121.3", baseline_value=0, target_value=10)
+    make.report(met, value=12, as_of=date(2026, 9, 30))
+    office = make.user()
+
+    new_project = project.carry_over(fourth, office)
+    with django_assert_max_num_queries(25):  # three targets, each saved with its history
+        new = Task.objects.get(pk=task.pk).carry_over(fourth, office)
+
+    assert (new.plan, new.code, new.kind, new.carried_from) == (fourth, "T-121", "task", task)
+    assert new.parent == new_project  # supports what its parent was carried into
+    assert (new.status, new.start_date, new.due_date) == (
+        Status.NOT_STARTED,
+        date(2027, 1, 1),
+        date(2029, 12, 31),
+    )
+    assert (new.title_en, new.summary_en, new.focus_area) == (
+        task.title_en,
+        "More.",
+        task.focus_area,
+    )
+    assert list(new.sources.all()) == [source]
+    assert {(r.member.slug, r.role) for r in new_project.responsibilities.all()} == {
+        ("jiangsu", "lead"),
+        ("anhui", "co"),
+    }
+    targets = {t.code: t for t in new.targets.all()}
+    assert set(targets) == {"T-121.1", "T-121.2", "T-121.3"}
+    # From where it stood: the latest approved value and its date.
+    assert (targets["T-121.1"].baseline_value, targets["T-121.1"].baseline_date) == (
+        350,
+        date(2026, 9, 30),
+    )
+    assert targets["T-121.1"].target_value == 500
+    assert targets["T-121.1"].target_date == date(2029, 12, 31)
+    assert targets["T-121.2"].measure == "milestone"
+    assert targets["T-121.3"].baseline_value == 0  # met already: the old baseline stays
+    # The history stays with the old item.
+    assert not new.targets.filter(reports__isnull=False).exists()
+    assert piles.reports.count() == 1
+    assert list(task.carried_into.all()) == [new]
+
+
+@pytest.mark.parametrize("status", [Status.COMPLETED, Status.CANCELLED])
+def test_a_finished_item_is_not_carried_over(make, rounds, status):
+    _third, fourth = rounds
+    task = make.task(status=status)
+    with pytest.raises(ValidationError, match="only an unfinished item"):
+        task.carry_over(fourth, make.user())
+    assert not PlanItem.objects.filter(plan=fourth).exists()
+
+
+def test_an_item_is_carried_over_once_into_a_round(make, rounds):
+    _third, fourth = rounds
+    task = make.task(status=Status.DELAYED)
+    task.carry_over(fourth, make.user())
+    with pytest.raises(ValidationError, match="already been carried over"):
+        task.carry_over(fourth, make.user())
+    assert PlanItem.objects.filter(plan=fourth).count() == 1
+
+
+def test_an_item_is_carried_only_into_the_round_that_follows_its_own(make, rounds):
+    third, fourth = rounds
+    other = make.plan("gba-2027-2029", start=2027, is_current=False)
+    task = make.task(status=Status.DELAYED)
+    for plan in (other, third):
+        with pytest.raises(ValidationError, match="does not follow"):
+            task.carry_over(plan, make.user())
+    assert not Target.objects.filter(item__plan__in=[other, fourth]).exists()
