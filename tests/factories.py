@@ -1,7 +1,7 @@
 """Small builders for test data: each makes what a test needs and nothing more."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -13,6 +13,7 @@ from initiatives.models import (
     Member,
     Plan,
     ProgressReport,
+    ReportingPeriod,
     ReviewState,
     Revision,
     Role,
@@ -174,3 +175,19 @@ def revision(
         status=status,
         **fields,
     )
+
+
+def period(
+    plan_=None, start=date(2026, 7, 1), end=date(2026, 9, 30), due=None, targets=(), **fields
+):
+    """A reporting period (Q3 2026 by default, due 15 days after its end) requiring `targets`."""
+    obj = ReportingPeriod.objects.create(
+        plan=plan_ or plan(),
+        name_en=fields.pop("name_en", f"Period {start.isoformat()}"),
+        start_date=start,
+        end_date=end,
+        due_date=due or end + timedelta(days=15),
+        **fields,
+    )
+    obj.targets.set(targets)
+    return obj

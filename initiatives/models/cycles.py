@@ -1,23 +1,115 @@
 """Time in a plan round: the office's reporting periods and its dated editions."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import clock
 from .i18n import localized
 from .plans import Plan
 from .reference import Source
+from .targets import Target
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(plan=plan)
 
+    def started(self, today=None):
+        """The periods that have begun by the tracker's today."""
+        return self.filter(start_date__lte=today or clock.today())
+
+    def current(self, plan, today=None):
+        """The plan's period containing today, else the next one due; None when neither."""
+        today = today or clock.today()
+        periods = self.in_plan(plan)
+        containing = periods.filter(start_date__lte=today, end_date__gte=today)
+        return (
+            containing.order_by("-start_date").first()
+            or periods.filter(due_date__gte=today).order_by("due_date", "start_date").first()
+        )
+
+    def latest_closed(self, plan, today=None):
+        """The plan's latest period whose due date has passed: the last one whose reports are
+        all expected in. None before the first due date."""
+        today = today or clock.today()
+        periods = self.in_plan(plan).filter(due_date__lt=today)
+        return periods.order_by("-due_date", "-end_date").first()
+
+    def obligations(self, member=None, today=None):
+        """{period pk: [Owed, ...]}: what is owed in each period (obligations.owed_in)."""
+        from .obligations import owed_in
+
+        return owed_in(self, member=member, today=today)
+
+    def standings(self, today=None):
+        """{period pk: Standing}: each period's standing by member (obligations.standings)."""
+        from .obligations import standings
+
+        return standings(self, today=today)
+
 
 class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySet)):
     def get_by_natural_key(self, plan, start_date, end_date):
         return self.get(plan__slug=plan, start_date=start_date, end_date=end_date)
+
+    def make_quarters(self, plan, due_after_days=15, targets=None, **fields):
+        """Create the quarters of every year of the plan's period (Q1 to Q4, clipped to the
+        period), each due `due_after_days` after its last day, requiring `targets` if given.
+
+        All or nothing: refused with a ValidationError when a quarter would overlap a period
+        the plan already has."""
+        if due_after_days is None or due_after_days < 0:
+            raise ValidationError(_("The number of days after the quarter cannot be negative."))
+        quarters = list(plan_quarters(plan))
+        with transaction.atomic():
+            clashes = [
+                period
+                for period in self.in_plan(plan).select_for_update().order_by("start_date")
+                if any(period.overlaps(start, end) for start, end, *_names in quarters)
+            ]
+            if clashes:
+                raise ValidationError(
+                    _("The plan already has periods in these quarters: %(periods)s.")
+                    % {"periods": ", ".join(period.name for period in clashes)}
+                )
+            created = []
+            for start, end, name_en, name_zh in quarters:
+                period = self.model(
+                    plan=plan,
+                    name_en=name_en,
+                    name_zh=name_zh,
+                    start_date=start,
+                    end_date=end,
+                    due_date=end + timedelta(days=due_after_days),
+                    **fields,
+                )
+                period.full_clean()
+                period.save()
+                if targets is not None:
+                    period.targets.set(targets)
+                created.append(period)
+        return created
+
+
+QUARTER_MONTHS = ((1, 3), (4, 6), (7, 9), (10, 12))
+QUARTERS_ZH = ("一", "二", "三", "四")
+
+
+def plan_quarters(plan):
+    """(first day, last day, English name, Chinese name) of each quarter of the plan's period,
+    clipped to it."""
+    for year in range(plan.start_date.year, plan.end_date.year + 1):
+        for number, (first, last) in enumerate(QUARTER_MONTHS, start=1):
+            start = max(date(year, first, 1), plan.start_date)
+            following = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+            end = min(following - timedelta(days=1), plan.end_date)
+            if start <= end:
+                yield start, end, f"Q{number} {year}", f"{year}年第{QUARTERS_ZH[number - 1]}季度"
 
 
 class ReportingPeriod(models.Model):
@@ -87,6 +179,55 @@ class ReportingPeriod(models.Model):
     @property
     def name(self):
         return localized(self, "name")
+
+    def clean(self):
+        super().clean()
+        if not (self.plan_id and self.start_date and self.end_date):
+            return
+        if self.end_date < self.start_date:
+            return  # the constraint's message says so
+        others = ReportingPeriod.objects.in_plan(self.plan_id).exclude(pk=self.pk)
+        clash = others.filter(start_date__lte=self.end_date, end_date__gte=self.start_date)
+        clash = clash.order_by("start_date").first()
+        if clash is not None:
+            raise ValidationError(
+                _("This period overlaps %(period)s (%(start)s to %(end)s) of the same plan.")
+                % {"period": clash.name, "start": clash.start_date, "end": clash.end_date}
+            )
+        if self.due_date and self.due_date < self.end_date:
+            raise ValidationError(
+                {"due_date": _("Reports are due after the period ends, not before.")}
+            )
+
+    def overlaps(self, start, end):
+        return self.start_date <= end and start <= self.end_date
+
+    def require_valued_targets(self):
+        """Require every target of the plan that has a target value; returns how many were
+        added."""
+        valued = Target.objects.in_plan(self.plan_id).filter(target_value__isnull=False)
+        missing = valued.exclude(pk__in=self.targets.values("pk"))
+        added = list(missing.values_list("pk", flat=True))
+        self.targets.add(*added)
+        return len(added)
+
+    def obligations(self, member=None, today=None):
+        """What is owed in this period: a list of obligations.Owed (member, target, state,
+        report), by member and target code; with `member`, only what that member owes."""
+        from .obligations import owed_in
+
+        return owed_in([self], member=member, today=today)[self.pk]
+
+    def standing(self, today=None):
+        """Each member's counts by state, their sum, and how many of the period's targets
+        have an approved report within it (obligations.Standing)."""
+        from .obligations import standings
+
+        return standings([self], today=today)[self.pk]
+
+    def is_closed(self, today=None):
+        """Whether the due date has passed: from the next day on, what is missing is late."""
+        return (today or clock.today()) > self.due_date
 
 
 class EditionQuerySet(models.QuerySet):

@@ -1,0 +1,206 @@
+"""What each member owes in a reporting period, and how it stands.
+
+A period's targets must report in it. A target is owed by each member that leads its item; the
+report that meets the obligation is one of the target's reports dated within the period, for the
+whole of the target (no member) or for that member. Its state (Obligation), the first that
+applies:
+
+- approved: such a report is approved;
+- submitted: one waits for review;
+- returned: one came back (its reviewer's reason is the report's) and nothing newer is
+  submitted or approved;
+- late: nothing submitted, and the tracker's today is past the due date (on the due date itself
+  the report is still due);
+- due: otherwise.
+
+Drafts are private to the member: they meet nothing. Everything here is computed from the rows
+in a fixed number of queries, whatever the number of periods, targets and reports.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .. import clock
+from .choices import Obligation, ReviewState, Role
+from .items import Responsibility
+from .reference import Member
+from .targets import ProgressReport, Target
+
+# The first state that applies, by the review state of the reports dated in the period.
+PRECEDENCE = (
+    (ReviewState.APPROVED, Obligation.APPROVED),
+    (ReviewState.SUBMITTED, Obligation.SUBMITTED),
+    (ReviewState.RETURNED, Obligation.RETURNED),
+)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One report a member owes in a period, on a target of an item it leads.
+
+    `report` is the report that sets the state (the latest of its kind), None when due or late.
+    """
+
+    period: object
+    member: Member
+    target: Target
+    state: str
+    report: ProgressReport | None = None
+
+    @property
+    def due_date(self):
+        return self.period.due_date
+
+    @property
+    def reason(self):
+        """The reviewer's reason, for a returned report; else empty."""
+        if self.state == Obligation.RETURNED:
+            return self.report.review_reason
+        return ""
+
+    @property
+    def is_open(self):
+        """Whether the member still has something to do: due, returned or late."""
+        return self.state in (Obligation.DUE, Obligation.RETURNED, Obligation.LATE)
+
+    def get_state_display(self):
+        return Obligation(self.state).label
+
+
+@dataclass
+class Counts:
+    """How many owed reports stand in each state; one attribute per Obligation value."""
+
+    due: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+    late: int = 0
+
+    def add(self, state):
+        setattr(self, Obligation(state).value, getattr(self, state) + 1)
+
+    @property
+    def total(self):
+        return sum(getattr(self, state) for state in Obligation.values)
+
+
+@dataclass
+class MemberStanding(Counts):
+    member: Member | None = None
+
+
+@dataclass
+class Standing:
+    """A period's standing: each member's counts, their sum, and of the period's targets how
+    many have an approved report dated within the period (what the public pages count)."""
+
+    period: object
+    members: list = field(default_factory=list)
+    total: Counts = field(default_factory=Counts)
+    targets: int = 0
+    targets_approved: int = 0
+
+    def __iter__(self):
+        return iter(self.members)
+
+
+def owed_in(periods, member=None, today=None):
+    """{period pk: [Owed, ...]} for each of `periods`, by member (in the members' order) and
+    target code; with `member`, only what that member owes. Three queries."""
+    periods = {period.pk: period for period in periods}
+    if not periods:
+        return {}
+    links, leads, reports = _rows(periods, member)
+    return _owed(periods, links, leads, reports, today or clock.today())
+
+
+def standings(periods, today=None):
+    """{period pk: Standing} for each of `periods`, in the three queries of owed_in()."""
+    periods = {period.pk: period for period in periods}
+    if not periods:
+        return {}
+    links, leads, reports = _rows(periods, None)
+    owed = _owed(periods, links, leads, reports, today or clock.today())
+    result = {pk: Standing(period) for pk, period in periods.items()}
+    for pk, rows in owed.items():
+        standing, by_member = result[pk], {}
+        for row in rows:
+            if row.member.pk not in by_member:
+                by_member[row.member.pk] = MemberStanding(member=row.member)
+                standing.members.append(by_member[row.member.pk])
+            by_member[row.member.pk].add(row.state)
+            standing.total.add(row.state)
+    for link in links:
+        period, standing = periods[link.reportingperiod_id], result[link.reportingperiod_id]
+        standing.targets += 1
+        standing.targets_approved += any(
+            report.status == ReviewState.APPROVED
+            and period.start_date <= report.as_of <= period.end_date
+            for report in reports.get(link.target_id, ())
+        )
+    return result
+
+
+def _owed(periods, links, leads, reports, today):
+    owed = {pk: [] for pk in periods}
+    for link in links:
+        period, target = periods[link.reportingperiod_id], link.target
+        dated = [
+            report
+            for report in reports.get(target.pk, ())
+            if period.start_date <= report.as_of <= period.end_date
+        ]
+        for lead in leads.get(target.item_id, ()):
+            mine = [r for r in dated if r.member_id in (None, lead.pk)]
+            state, report = _state(mine, period, today)
+            owed[period.pk].append(Owed(period, lead, target, state, report))
+    for rows in owed.values():
+        rows.sort(key=lambda row: (row.member.position, row.member.slug, row.target.code))
+    return owed
+
+
+def _rows(periods, member):
+    """The period-target links (with target, item and plan), the leading members of each
+    item, and each target's reports past the draft stage dated within the periods' span."""
+    from .cycles import ReportingPeriod
+
+    links = (
+        ReportingPeriod.targets.through.objects.filter(reportingperiod_id__in=list(periods))
+        .select_related("target__item__plan")
+        .order_by("target__code")
+    )
+    lead_rows = Responsibility.objects.filter(role=Role.LEAD).select_related("member")
+    report_rows = ProgressReport.objects.filter(
+        as_of__gte=min(period.start_date for period in periods.values()),
+        as_of__lte=max(period.end_date for period in periods.values()),
+        status__in=[state for state, _obligation in PRECEDENCE],
+    )
+    if member is not None:
+        links = links.filter(
+            target__item__responsibilities__member=member,
+            target__item__responsibilities__role=Role.LEAD,
+        )
+        lead_rows = lead_rows.filter(member=member)
+        report_rows = report_rows.filter(Q(member__isnull=True) | Q(member=member))
+    lead_rows = lead_rows.filter(item_id__in=links.values("target__item_id"))
+    report_rows = report_rows.filter(target_id__in=links.values("target_id"))
+    leads, reports = {}, {}
+    for responsibility in lead_rows:
+        leads.setdefault(responsibility.item_id, []).append(responsibility.member)
+    for report in report_rows.order_by("as_of", "pk"):
+        reports.setdefault(report.target_id, []).append(report)
+    return list(links), leads, reports
+
+
+def _state(reports, period, today):
+    for review_state, obligation in PRECEDENCE:
+        found = [report for report in reports if report.status == review_state]
+        if found:
+            if review_state == ReviewState.RETURNED:
+                return obligation, max(found, key=lambda r: (r.reviewed_at, r.pk))
+            return obligation, found[-1]
+    if today > period.due_date:
+        return Obligation.LATE, None
+    return Obligation.DUE, None

@@ -1,0 +1,209 @@
+"""Reporting periods: what each member owes on what it leads, and how it stands; the office's
+periods in the admin; the start pages; the public standing and /api/periods/."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from initiatives.models import Obligation, ReportingPeriod
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+DUE = date(2026, 10, 15)
+
+
+def states(period, **kwargs):
+    return {(row.member.slug, row.target.code): row.state for row in period.obligations(**kwargs)}
+
+
+@pytest.fixture
+def region():
+    """Jiangsu leads two targets and Zhejiang one; Shanghai co-leads Jiangsu's task only."""
+    jiangsu_task = make.task(lead="jiangsu", co=("shanghai",))
+    zhejiang_task = make.task(lead="zhejiang")
+    targets = {
+        "j1": make.target(jiangsu_task),
+        "j2": make.target(jiangsu_task),
+        "z1": make.target(zhejiang_task),
+    }
+    period = make.period(start=Q3[0], end=Q3[1], due=DUE, targets=targets.values())
+    return period, targets
+
+
+def test_each_state_of_what_is_owed(region):
+    period, t = region
+    make.report(t["j1"], 40, as_of=date(2026, 9, 30))  # approved
+    make.report(t["j2"], 50, as_of=date(2026, 8, 31), status="submitted")
+    returned = make.report(
+        t["z1"], 10, as_of=date(2026, 9, 30), status="returned", review_reason="Cite the plan."
+    )
+    owed = period.obligations(today=DUE)
+    assert [(row.member.slug, row.target.code, row.state) for row in owed] == [
+        ("jiangsu", t["j1"].code, Obligation.APPROVED),
+        ("jiangsu", t["j2"].code, Obligation.SUBMITTED),
+        ("zhejiang", t["z1"].code, Obligation.RETURNED),
+    ]
+    assert owed[2].report == returned and owed[2].reason == "Cite the plan."
+    assert owed[0].reason == ""
+
+
+def test_nothing_reported_is_due_until_the_due_date_and_late_the_day_after(region):
+    period, t = region
+    assert set(states(period, today=DUE).values()) == {Obligation.DUE}
+    assert set(states(period, today=DUE + timedelta(days=1)).values()) == {Obligation.LATE}
+    with override_settings(TRACKER_TODAY=DUE + timedelta(days=1)):
+        assert set(states(period).values()) == {Obligation.LATE}
+
+
+def test_only_reports_dated_within_the_period_count(region):
+    period, t = region
+    make.report(t["j1"], 10, as_of=date(2026, 6, 30))  # the quarter before
+    make.report(t["j1"], 90, as_of=date(2026, 10, 1), status="submitted")  # the next one
+    make.report(t["j1"], 50, as_of=date(2026, 7, 1), status="draft")  # private to the member
+    assert states(period, today=DUE)[("jiangsu", t["j1"].code)] == Obligation.DUE
+
+
+def test_a_returned_report_submitted_again_or_approved_is_no_longer_returned(region):
+    period, t = region
+    make.report(t["z1"], 10, as_of=date(2026, 8, 31), status="returned")
+    assert states(period, today=DUE)[("zhejiang", t["z1"].code)] == Obligation.RETURNED
+    newer = make.report(t["z1"], 12, as_of=date(2026, 9, 30), status="submitted")
+    assert states(period, today=DUE)[("zhejiang", t["z1"].code)] == Obligation.SUBMITTED
+    newer.status = "approved"
+    newer.reviewed_by, newer.reviewed_at, newer.source = (
+        make.user(),
+        newer.submitted_at,
+        make.source(),
+    )
+    newer.save()
+    assert states(period, today=DUE)[("zhejiang", t["z1"].code)] == Obligation.APPROVED
+
+
+def test_another_members_report_does_not_meet_the_lead_members_obligation(region):
+    period, t = region
+    make.report(t["j1"], 5, as_of=date(2026, 9, 30), member=make.member("shanghai"))
+    assert states(period, today=DUE)[("jiangsu", t["j1"].code)] == Obligation.DUE
+    make.report(t["j1"], 7, as_of=date(2026, 9, 30), member=make.member("jiangsu"))
+    assert states(period, today=DUE)[("jiangsu", t["j1"].code)] == Obligation.APPROVED
+
+
+def test_a_member_sees_only_what_it_leads(region):
+    period, t = region
+    assert set(states(period, member=make.member("jiangsu"), today=DUE)) == {
+        ("jiangsu", t["j1"].code),
+        ("jiangsu", t["j2"].code),
+    }
+    # Shanghai only co-leads: it owes nothing.
+    assert period.obligations(member=make.member("shanghai"), today=DUE) == []
+
+
+def test_every_lead_of_an_item_owes_its_targets():
+    task = make.task(lead="jiangsu")
+    task.responsibilities.create(member=make.member("anhui"), role="lead")
+    target = make.target(task)
+    period = make.period(targets=[target])
+    make.report(target, 3, as_of=date(2026, 9, 1), member=make.member("anhui"))
+    assert states(period, today=DUE) == {
+        ("jiangsu", target.code): Obligation.DUE,
+        ("anhui", target.code): Obligation.APPROVED,
+    }
+
+
+def test_standing_counts_by_member_and_the_targets_reported(region):
+    period, t = region
+    make.report(t["j1"], 40, as_of=date(2026, 9, 30))
+    make.report(t["z1"], 10, as_of=date(2026, 9, 30), status="returned")
+    standing = period.standing(today=DUE + timedelta(days=1))
+    rows = [(row.member.slug, row.approved, row.late, row.returned, row.total) for row in standing]
+    assert rows == [("jiangsu", 1, 1, 0, 2), ("zhejiang", 0, 0, 1, 1)]
+    assert (standing.total.approved, standing.total.total) == (1, 3)
+    assert (standing.targets_approved, standing.targets) == (1, 3)
+
+
+def test_current_and_latest_closed_period():
+    plan = make.plan()
+    q2 = make.period(plan, date(2026, 4, 1), date(2026, 6, 30), due=date(2026, 7, 15))
+    q3 = make.period(plan, *Q3, due=DUE)
+    objects = ReportingPeriod.objects
+    assert objects.current(plan, today=date(2026, 5, 1)) == q2
+    assert objects.current(plan, today=date(2026, 10, 1)) == q3  # ended, not yet due
+    assert objects.current(plan, today=DUE + timedelta(days=1)) is None
+    assert objects.latest_closed(plan, today=date(2026, 7, 15)) is None
+    assert objects.latest_closed(plan, today=date(2026, 7, 16)) == q2
+    assert objects.latest_closed(plan, today=date(2027, 1, 1)) == q3
+
+
+def test_obligations_take_the_same_queries_whatever_the_number_of_targets(
+    django_assert_num_queries,
+):
+    period = make.period()
+    for lead in ("jiangsu", "zhejiang"):
+        task = make.task(lead=lead)
+        target = make.target(task)
+        make.report(target, 1, as_of=date(2026, 9, 1))
+        period.targets.add(target)
+
+    def count():
+        with django_assert_num_queries(6):  # three each
+            return len(period.obligations(today=DUE)), len(list(period.standing(today=DUE)))
+
+    assert count() == (2, 2)
+    for lead in ("anhui", "shanghai", "jiangsu"):
+        task = make.task(lead=lead, co=("zhejiang",))
+        for _ in range(3):
+            target = make.target(task)
+            make.report(target, 2, as_of=date(2026, 8, 1), status="submitted")
+            period.targets.add(target)
+    assert count() == (11, 4)
+
+
+def test_quarters_of_a_plan_each_due_days_after_their_end():
+    plan = make.plan()
+    periods = ReportingPeriod.objects.make_quarters(plan, due_after_days=20)
+    assert len(periods) == 12
+    assert [(p.name_en, p.start_date, p.end_date, p.due_date) for p in periods[:2]] == [
+        ("Q1 2024", date(2024, 1, 1), date(2024, 3, 31), date(2024, 4, 20)),
+        ("Q2 2024", date(2024, 4, 1), date(2024, 6, 30), date(2024, 7, 20)),
+    ]
+    assert periods[-1].name_zh == "2026年第四季度"
+    assert periods[-1].due_date == date(2027, 1, 20)
+
+
+def test_quarters_that_would_overlap_a_period_are_refused_and_none_is_made():
+    plan = make.plan()
+    make.period(plan, date(2025, 3, 1), date(2025, 4, 30), name_en="Spring 2025")
+    with pytest.raises(ValidationError, match="Spring 2025"):
+        ReportingPeriod.objects.make_quarters(plan)
+    assert ReportingPeriod.objects.count() == 1
+
+
+def test_a_period_overlapping_another_of_its_plan_is_refused():
+    plan = make.plan()
+    make.period(plan, *Q3, name_en="Q3 2026")
+    clash = ReportingPeriod(
+        plan=plan,
+        name_en="Sep",
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 10, 31),
+        due_date=date(2026, 11, 15),
+    )
+    with pytest.raises(ValidationError, match="overlaps Q3 2026"):
+        clash.full_clean()
+    other_plan = make.plan("gba-2024-2026")
+    clash.plan = other_plan
+    clash.full_clean()
+
+
+def test_require_the_targets_that_have_a_target_value():
+    task = make.task()
+    valued = make.target(task, target_value=10)
+    make.target(task, target_value=None)  # a monitored indicator
+    make.target(task, measure="milestone")
+    period = make.period()
+    assert period.require_valued_targets() == 1
+    assert list(period.targets.all()) == [valued]
+    assert period.require_valued_targets() == 0
