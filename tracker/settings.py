@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -281,6 +282,36 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Mail (initiatives/notifications.py): queued in the database, sent by `manage.py
+# send_notifications`. EMAIL_URL names the server, e.g. smtp://user:password@host:587/?tls=True
+# (dj-email-url's schemes); by default mail is printed by the console backend, never sent.
+EMAIL_URL = os.environ.get("EMAIL_URL") or "console:"
+_email = dj_email_url.parse(EMAIL_URL)
+if "EMAIL_BACKEND" not in _email:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must start with smtp:, submission:, console:, memory: or dummy:, "
+        f"not {EMAIL_URL.split(':')[0]!r}."
+    )
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# A mail server that does not answer holds up the cron run, never a request.
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "tracker@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for the links in mail, which no request gives a cron job.
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Reminders go this many days before a reporting period's due date (what is still owed) and,
+# up to as many days after it, once, for what is late.
+TRACKER_REMINDER_DAYS = int(os.environ.get("TRACKER_REMINDER_DAYS") or 7)
+# A mail is tried this many times (waiting 5 minutes, 30 minutes, 2 hours, then 12 hours between
+# tries) before it is marked failed; a failed mail is kept with its error.
+TRACKER_MAIL_ATTEMPTS = int(os.environ.get("TRACKER_MAIL_ATTEMPTS") or 5)
 
 # History is a record: it is read in the admin, never reverted from there (a revert would
 # bypass the status reasons, target revisions and version checks).

@@ -10,6 +10,7 @@ from initiatives.sitemaps import sitemap_view
 
 urlpatterns = [
     path("admin/two-factor/", include("initiatives.admin.two_factor")),
+    path("admin/my-notifications/", include("initiatives.admin.notifications")),
     # In front of the admin's own "view on site", which answered for any object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/review/", admin.site.admin_view(review_queue), name="review_queue"),

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import notifications
 from .choices import ReviewState
 from .versioning import Versioned
 
@@ -304,6 +305,7 @@ class Revision(Versioned, models.Model):
             self.reviewed_by, self.reviewed_at = by, timezone.now()
             self.save()
             self.log("revision_approved", by)
+            notifications.revision_reviewed(self)
         return subject
 
     def send_back(self, by, reason):
@@ -318,6 +320,7 @@ class Revision(Versioned, models.Model):
             self.reviewed_by, self.reviewed_at = by, timezone.now()
             self.save()
             self.log("revision_returned", by, reason=reason)
+            notifications.revision_reviewed(self)
 
     def _require_waiting(self, verb):
         if self.status != ReviewState.SUBMITTED:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from .. import audit, clock
+from .. import audit, clock, notifications
 from . import progress
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
@@ -535,6 +535,7 @@ class ProgressReport(Versioned, models.Model):
         self.status = ReviewState.APPROVED
         self.reviewed_by, self.reviewed_at = by, timezone.now()
         self._save_step(_("Approved"), "report_approved", by)
+        notifications.report_reviewed(self)
 
     def send_back(self, by, reason):
         """Return a submitted report to its member, with the reason it is to act on."""
@@ -546,6 +547,7 @@ class ProgressReport(Versioned, models.Model):
         self.review_reason = reason
         self.reviewed_by, self.reviewed_at = by, timezone.now()
         self._save_step(reason, "report_returned", by, reason=reason)
+        notifications.report_reviewed(self)
 
     def _require_submitted(self, verb):
         if self.status != ReviewState.SUBMITTED:
