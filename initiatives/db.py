@@ -5,6 +5,7 @@ A progress report's value must fit its target's measure: a number or percentage 
 A task supports an initiative or a cooperation project of its own plan, never a task; an item
 that tasks support stays an initiative or a project of that plan.
 An approved report's published figure never changes (a correction is a new report).
+A published edition keeps its plan and date.
 The triggers are (re)installed after every migrate, because SQLite drops a table's triggers
 when a migration rebuilds the table.
 """
@@ -145,6 +146,37 @@ POSTGRESQL = [
 
 STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
 
+EDITION_MESSAGE = "a published edition keeps its plan and date"
+# A published edition o whose plan or date changes in n.
+EDITION_MOVED = """({o}.published_at IS NOT NULL
+    AND ({n}.as_of <> {o}.as_of OR {n}.plan_id <> {o}.plan_id))"""
+EDITION_STATEMENTS = {
+    "sqlite": [
+        f"""
+        CREATE TRIGGER IF NOT EXISTS initiatives_published_edition_stays
+        BEFORE UPDATE OF as_of, plan_id ON initiatives_edition
+        WHEN {EDITION_MOVED.format(o="OLD", n="NEW")}
+        BEGIN SELECT RAISE(ABORT, '{EDITION_MESSAGE}'); END
+        """
+    ],
+    "postgresql": [
+        f"""
+        CREATE OR REPLACE FUNCTION initiatives_published_edition_stays() RETURNS trigger AS $$
+        BEGIN
+            IF {EDITION_MOVED.format(o="OLD", n="NEW")} THEN
+                RAISE EXCEPTION '{EDITION_MESSAGE}' USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql
+        """,
+        """
+        CREATE OR REPLACE TRIGGER initiatives_published_edition_stays
+        BEFORE UPDATE OF as_of, plan_id ON initiatives_edition
+        FOR EACH ROW EXECUTE FUNCTION initiatives_published_edition_stays()
+        """,
+    ],
+}
+
 
 def install_triggers(using="default", **kwargs):
     connection = connections[using]
@@ -156,3 +188,6 @@ def install_triggers(using="default", **kwargs):
     with connection.cursor() as cursor:
         for statement in STATEMENTS.get(connection.vendor, []):
             cursor.execute(statement)
+        if "initiatives_edition" in tables:
+            for statement in EDITION_STATEMENTS.get(connection.vendor, []):
+                cursor.execute(statement)

@@ -81,6 +81,11 @@ def in_scope(user, obj):
     return scope(user, model._default_manager.filter(pk=obj.pk)).exists()
 
 
+def may_publish_edition(user):
+    """Office reviewers publish editions: what the office presents as the plan's figures."""
+    return bool(can_review(user) and user.has_perm("initiatives.change_edition"))
+
+
 def may_edit_report(user, report):
     """Editors change their drafts and returned reports; reviewers anything not yet approved.
 

@@ -6,7 +6,7 @@ Scope and rights are decided in initiatives/permissions.py and applied by admin/
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import items, reference, revisions, targets  # noqa: F401  (registers the ModelAdmins)
+from . import editions, items, reference, revisions, targets  # noqa: F401  (registers the ModelAdmins)
 from .two_factor import TwoFactorAuthenticationForm
 
 admin.site.site_header = _("Yangtze River Delta Regional Cooperation Office")

@@ -1,18 +1,23 @@
 """Time in a plan round: the office's reporting periods and its dated editions."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
+from .choices import ItemKind, ReviewState, Role
 from .i18n import localized
+from .items import KIND_CODES, PlanItem, Responsibility
 from .plans import Plan
-from .reference import Source
-from .targets import Target
+from .reference import FocusArea, Source
+from .revisions import Revision
+from .targets import ProgressReport, Target, log_on_commit
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -235,7 +240,12 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def published(self):
-        return self.filter(published_at__isnull=False)
+        """The editions the public sees: published by the office, newest first."""
+        return self.filter(published_at__isnull=False).order_by("-as_of", "-published_at", "slug")
+
+    def for_rows(self):
+        """With what a row about an edition names: its plan, source and publisher."""
+        return self.select_related("plan", "source", "published_by")
 
 
 class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
@@ -247,7 +257,11 @@ class Edition(models.Model):
     """A dated, titled publication of the office: the plan as of its date, fixed and citable.
 
     It holds no copy of the figures: approved reports are never edited, so the plan as of the
-    edition's date is computed again, the same, whenever its pages are opened."""
+    edition's date is computed again, the same, whenever its pages are opened: reports dated
+    and approved by that day, terms as revised by then (`items()`, `headlines()`). Once
+    published, its plan and date no longer change (`clean()`, and a trigger in db.py)."""
+
+    FIXED_FIELDS = ("plan", "as_of")  # what publishing fixes
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("plan")
@@ -310,6 +324,9 @@ class Edition(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return self.plan.reverse("initiatives:edition_detail", args=[self.slug])
+
     def natural_key(self):
         return (self.plan.slug, self.slug)
 
@@ -322,3 +339,270 @@ class Edition(models.Model):
     @property
     def description(self):
         return localized(self, "description")
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.pk is not None:
+            saved = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values("published_at", "plan_id", "as_of")
+            )
+            saved = saved.first()
+            if saved and saved["published_at"] is not None:
+                if saved["as_of"] != self.as_of:
+                    errors["as_of"] = _(
+                        "This edition is published: its date is fixed. Make a new edition "
+                        "for another date."
+                    )
+                if saved["plan_id"] != self.plan_id:
+                    errors["plan"] = _("This edition is published: it stays with its plan.")
+        if self.slug == "feed":
+            errors["slug"] = _("“feed” names the editions' Atom feed: choose another slug.")
+        plan = self.plan if self.plan_id else None
+        if plan is not None and self.as_of and not plan.start_date <= self.as_of:
+            errors["as_of"] = _("An edition is dated within its plan, from %(date)s.") % {
+                "date": plan.start_date.isoformat()
+            }
+        if self.as_of and self.as_of > clock.today():
+            errors.setdefault("as_of", _("An edition cannot be dated in the future."))
+        if errors:
+            raise ValidationError(errors)
+
+    def publish(self, by):
+        """Make the edition public, as of its date, from now on: its plan and date are fixed."""
+        with transaction.atomic():
+            saved = type(self)._base_manager.select_for_update().get(pk=self.pk)
+            if saved.published_at is not None:
+                raise ValidationError(_("This edition is already published."))
+            self.published_at, self.published_by = timezone.now(), by
+            self.full_clean()
+            self.save()
+            log_on_commit(
+                "edition_published",
+                by,
+                plan=self.plan.slug,
+                edition=self.slug,
+                as_of=self.as_of.isoformat(),
+            )
+
+    def items(self):
+        """The plan's items with their figures as of the edition's date."""
+        return figures_as_of(PlanItem.objects.in_plan(self.plan), self.as_of)
+
+    def headlines(self):
+        """The plan's headline indicators with their figures as of the edition's date."""
+        targets = Target.objects.in_plan(self.plan).filter(is_headline=True)
+        return targets_as_of(targets, self.as_of).select_related("source", "item__plan")
+
+    def changes(self, until=None):
+        """What changed from this edition to another (`until`), or to today: `Changes`."""
+        if until is not None and until.plan_id != self.plan_id:
+            raise ValueError("Editions of two plans are not compared.")
+        return changes_between(self.plan, self.as_of, until.as_of if until else None)
+
+
+def figures_as_of(items, day):
+    """Items with their figures as of `day`: reports dated and approved by then."""
+    try:  # TEMPORARY until with_progress(approved_by=) lands
+        return items.with_progress(today=day, approved_by=day)
+    except TypeError:
+        return items.with_progress(today=day)
+
+
+def targets_as_of(targets, day):
+    try:  # TEMPORARY until with_progress(approved_by=) lands
+        return targets.with_progress(today=day, approved_by=day)
+    except TypeError:
+        return targets.with_progress()
+
+
+def end_of(day):
+    """The first moment after `day`, in the site's time zone: "approved by `day`" is before."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+# What the difference between two dates compares of each item, as with_progress() names it.
+COMPARED = ("progress", "status", "schedule")
+PROGRESS_DECIMALS = 1  # a change the pages would not show is no change
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """The item a change is about, as the difference lists and filters it."""
+
+    kind: str
+    code: str
+    title_en: str
+    title_zh: str
+    area: str  # the focus area's slug
+    members: tuple[str, ...]  # the responsible members' slugs, lead first
+    url: str
+
+    @property
+    def title(self):
+        return localized(self, "title")
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """An item whose figures differ between the two dates: `before` and `after` map each of
+    COMPARED (and `outcome` on a closed plan) to its value then."""
+
+    item: ItemRef
+    before: dict
+    after: dict
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    """A report approved between the two dates: new, or a correction of an earlier one."""
+
+    item: ItemRef
+    report: ProgressReport  # with its target, member, source and what it corrects
+
+    @property
+    def is_correction(self):
+        return self.report.supersedes_id is not None
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    """A revision of an item's period or a target's terms approved between the two dates."""
+
+    item: ItemRef
+    revision: Revision  # with its target
+
+
+@dataclass
+class Changes:
+    """The difference of a plan between two dates (`until` None: today), as plain records."""
+
+    plan: Plan
+    since: date
+    until: date | None
+    items: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+    revisions: list = field(default_factory=list)
+
+    @property
+    def until_date(self):
+        return self.until or clock.today()
+
+    def filtered(self, area=None, member=None):
+        """The changes of items in one focus area and/or with one responsible member (slugs)."""
+
+        def kept(record):
+            ref = record.item
+            return (area is None or ref.area == area) and (member is None or member in ref.members)
+
+        return Changes(
+            self.plan,
+            self.since,
+            self.until,
+            [r for r in self.items if kept(r)],
+            [r for r in self.reports if kept(r)],
+            [r for r in self.revisions if kept(r)],
+        )
+
+    def by_list(self):
+        """[(kind, items, reports, revisions)] for each of the three lists, in their order."""
+        return [
+            (
+                kind,
+                [r for r in self.items if r.item.kind == kind],
+                [r for r in self.reports if r.item.kind == kind],
+                [r for r in self.revisions if r.item.kind == kind],
+            )
+            for kind in ItemKind.values
+        ]
+
+    def __len__(self):
+        return len(self.items) + len(self.reports) + len(self.revisions)
+
+
+def compared_values(row):
+    values = {name: getattr(row, name) for name in COMPARED}
+    if values["progress"] is not None:
+        values["progress"] = round(values["progress"], PROGRESS_DECIMALS)
+    return values
+
+
+def changes_between(plan, since, until=None):
+    """What changed in `plan` from the day `since` to the day `until` (None: today): items
+    whose progress, status or schedule position changed (figures as of each day, reports
+    approved by then), reports approved in between (new ones and corrections) and revisions
+    approved in between.
+
+    Six queries whatever the size of the plan: the items' figures on each day, their focus
+    areas and responsible members, the reports and the revisions.
+    """
+    if until is not None and until < since:
+        since, until = until, since
+    fields = ("pk", "kind", "code", "title_en", "title_zh", "focus_area_id", *COMPARED)
+    items = PlanItem.objects.in_plan(plan).order_by()
+    before = {row.pk: row for row in figures_as_of(items, since).values_list(*fields, named=True)}
+    later = figures_as_of(items, until) if until else items.with_progress()
+    after = {row.pk: row for row in later.values_list(*fields, named=True)}
+    areas = dict(FocusArea.objects.values_list("pk", "slug"))
+    leads, co = {}, {}
+    responsibilities = (
+        Responsibility.objects.filter(item__plan=plan)
+        .order_by("member__position")
+        .values_list("item", "member__slug", "role")
+    )
+    for item, slug, role in responsibilities:
+        (leads if role == Role.LEAD else co).setdefault(item, []).append(slug)
+
+    def ref(row):
+        url_name = KIND_CODES[row.kind][3]
+        return ItemRef(
+            kind=row.kind,
+            code=row.code,
+            title_en=row.title_en,
+            title_zh=row.title_zh,
+            area=areas.get(row.focus_area_id, ""),
+            members=(*leads.get(row.pk, ()), *co.get(row.pk, ())),
+            url=plan.reverse(f"initiatives:{url_name}", args=[row.code]),
+        )
+
+    refs = {pk: ref(row) for pk, row in after.items()}
+    changes = Changes(plan, since, until)
+    for pk, row in sorted(after.items(), key=lambda pair: (pair[1].kind, pair[1].code)):
+        old = before.get(pk)
+        if old is None:
+            continue
+        then, now = compared_values(old), compared_values(row)
+        changed = tuple(name for name in COMPARED if then[name] != now[name])
+        if changed:
+            changes.items.append(ItemChange(refs[pk], then, now, changed))
+
+    approved_between = Q(reviewed_at__gte=end_of(since))
+    if until is not None:
+        approved_between &= Q(reviewed_at__lt=end_of(until))
+    reports = ProgressReport.objects.in_plan(plan).filter(
+        approved_between, status=ReviewState.APPROVED
+    )
+    if until is not None:
+        reports = reports.filter(as_of__lte=until)
+    reports = reports.select_related("target", "member", "source", "supersedes").order_by(
+        "reviewed_at", "pk"
+    )
+    for report in reports:
+        changes.reports.append(ReportChange(refs[report.target.item_id], report))
+    revisions = (
+        Revision.objects.approved()
+        .in_plan(plan)
+        .filter(approved_between)
+        .select_related("target", "item")
+        .order_by("reviewed_at", "pk")
+    )
+    for revision in revisions:
+        changes.revisions.append(RevisionChange(refs[revision.item_id], revision))
+    return changes
