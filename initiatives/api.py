@@ -224,6 +224,16 @@ def revision_list(request, plan):
     return paginated(request, revisions, revision_data)
 
 
+def outlook_data(target):
+    """The outlook from the trend (docs/methods.md); null where none is worked out, and a null
+    projected date where the pace does not reach the target."""
+    trend = target.outlook()
+    return {
+        "outlook": trend.outlook.value if trend else None,
+        "projected_date": trend.projected_date if trend else None,
+    }
+
+
 def target_data(request, target):
     return {
         "plan": target.item.plan.slug,
@@ -250,6 +260,7 @@ def target_data(request, target):
         "no_report": target.latest_as_of is None,
         "stale": figures.is_stale(target.latest_as_of, clock.today()),
         "revisions": [revision_data(request, revision) for revision in target.revisions.all()],
+        **outlook_data(target),
         "is_headline": target.is_headline,
         "is_illustrative": target.is_illustrative,
     }
@@ -264,6 +275,7 @@ def target_list(request, plan):
         .with_schedule()
         .select_related("item__plan", "source")
         .with_revisions()
+        .with_outlook()
         .order_by("code")
     )
     filterset = TargetFilter(request.GET, queryset=targets)

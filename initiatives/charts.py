@@ -55,6 +55,7 @@ class TargetPanel:
     series: list = field(default_factory=list)
     breakdown: list = field(default_factory=list)
     revisions: list = field(default_factory=list)  # set by the view, with the item's own
+    outlook: object = None  # the target's Trend (Target.outlook()), set by the view
     chart: Chart | None = None
     schedule: int | None = None
     expected: str | None = None  # where the straight line from baseline to target is today

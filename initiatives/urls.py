@@ -18,4 +18,5 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source_list"),
     path("updates/", views.UpdateListView.as_view(), name="update_list"),
     path("updates/feed/", UpdateFeed(), name="update_feed"),
+    path("methods/", views.methods, name="methods"),
 ]

@@ -41,6 +41,7 @@ from .models import (
     Status,
     Target,
     Task,
+    outlook,
     progress,
 )
 from .tables import (
@@ -285,6 +286,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
             by_target.setdefault(revision.target_id, []).append(revision)
         for panel in context["panels"]:
             panel.revisions = by_target.get(panel.target.pk, [])
+            panel.outlook = panel.target.outlook(reports=panel.series)
         context["period_revisions"] = by_target.get(None, [])
         if item.has_tasks:
             context["task_count"] = item.task_count
@@ -511,3 +513,21 @@ class UpdateListView(ExportableListView):
 
     def get_queryset(self):
         return approved_reports(self.plan).order_by("-as_of", "-pk")
+
+
+def methods(request, plan=None):
+    """How the figures are worked out, in words: the outlook's method and its thresholds."""
+    plan, plans = viewed_plan(plan)
+    return render(
+        request,
+        "initiatives/methods.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "thresholds": {
+                "on_course": round(outlook.ON_COURSE_FROM * 100),
+                "fair": round(outlook.FAIR_PROGRESS_FROM * 100),
+                "horizon": outlook.HORIZON_YEARS,
+            },
+        },
+    )

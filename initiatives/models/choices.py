@@ -170,3 +170,12 @@ class Delivery(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class Outlook(models.TextChoices):
+    """Where a target's trend leads by its date (models/outlook.py; docs/methods.md)."""
+
+    ON_COURSE = "on_course", _("On course")
+    FAIR_PROGRESS = "fair_progress", _("Fair progress")
+    LIMITED_PROGRESS = "limited_progress", _("Limited progress")
+    MOVING_AWAY = "moving_away", _("Moving away")

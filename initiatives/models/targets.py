@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .. import audit, clock, notifications
+from . import outlook as trend
 from . import progress
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
@@ -83,6 +84,24 @@ class TargetQuerySet(models.QuerySet):
         with_progress(), whose `progress` it reads)."""
         today = today or clock.today()
         return self.annotate(schedule=progress.target_schedule_position(F("progress"), today))
+
+    def with_outlook(self, today=None):
+        """With the approved region-wide reports dated by `today` that Target.outlook() reads,
+        prefetched: a page of targets computes its outlooks in one more query."""
+        return self.prefetch_related(
+            Prefetch("reports", queryset=outlook_reports(today), to_attr="outlook_reports")
+        )
+
+
+def outlook_reports(today=None):
+    """The reports a target's outlook is computed from: approved, for the whole region, with a
+    value, dated by `today`, oldest first."""
+    return (
+        ProgressReport.objects.approved()
+        .filter(member__isnull=True, value__isnull=False, as_of__lte=today or clock.today())
+        .order_by("as_of", "pk")
+        .only("pk", "target", "as_of", "value")
+    )
 
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
@@ -257,6 +276,30 @@ class Target(Governed, Versioned, models.Model):
     @property
     def is_numeric(self):
         return self.measure != Measure.MILESTONE
+
+    def outlook(self, today=None, reports=None):
+        """The Trend of the target's approved region-wide values dated by `today`
+        (models/outlook.py), or None: for a milestone, a monitored indicator, or fewer than two
+        dated values. The baseline counts as a value when it has a date.
+
+        `reports`: the target's approved region-wide reports, if the caller has them already
+        (oldest first); else those with_outlook() prefetched; else they are read here.
+        """
+        if not self.is_numeric or self.target_value is None:
+            return None
+        today = today or clock.today()
+        if reports is None:
+            reports = getattr(self, "outlook_reports", None)
+        if reports is None:
+            reports = outlook_reports(today).filter(target=self)
+        points = [
+            (report.as_of, report.value)
+            for report in reports
+            if report.as_of <= today and report.value is not None
+        ]
+        if self.baseline_date is not None and self.baseline_value is not None:
+            points.insert(0, (self.baseline_date, self.baseline_value))
+        return trend.assess(points, self.target_value, self.target_date, self.direction)
 
     def clean(self):
         super().clean()
