@@ -10,8 +10,10 @@ review right sees nothing that is scoped.
 from django.db.models import Q
 
 from .models import (
+    Plan,
     PlanItem,
     ProgressReport,
+    ReportingPeriod,
     Responsibility,
     ReviewState,
     Revision,
@@ -52,6 +54,12 @@ SCOPES = {
     StatusChange: lambda member: _items_q(member, "item"),
     Revision: lambda member: _items_q(member, "item"),
     ProgressReport: lambda member: _items_q(member, "target__item"),
+    # A member's editors see the periods of the plans the member belongs to or has items in.
+    ReportingPeriod: lambda member: Q(
+        plan__in=Plan.objects.filter(
+            Q(members=member) | Q(items__in=PlanItem.objects.for_member(member))
+        ).values("pk")
+    ),
 }
 
 

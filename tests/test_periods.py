@@ -1,14 +1,17 @@
 """Reporting periods: what each member owes on what it leads, and how it stands; the office's
 periods in the admin; the start pages; the public standing and /api/periods/."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.urls import reverse
 
-from initiatives.models import Obligation, ReportingPeriod
+from initiatives.models import Obligation, ProgressReport, ReportingPeriod
 from tests import factories as make
+from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +210,154 @@ def test_require_the_targets_that_have_a_target_value():
     assert period.require_valued_targets() == 1
     assert list(period.targets.all()) == [valued]
     assert period.require_valued_targets() == 0
+
+
+# The admin: the office sets periods, editors see theirs; the start pages.
+
+
+def admin_url(view, *args):
+    return reverse(f"admin:initiatives_reportingperiod_{view}", args=args)
+
+
+def text_of(response):
+    """The page's text, each element's apart."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.fixture
+def returned_and_late(region):
+    """On the day after Q3's due date: Jiangsu has one report approved, one late; Zhejiang's
+    came back with the reviewer's reason."""
+    period, t = region
+    make.report(t["j1"], 40, as_of=date(2026, 9, 30))
+    make.report(
+        t["z1"], 10, as_of=date(2026, 9, 30), status="returned", review_reason="Cite the plan."
+    )
+    return period, t
+
+
+@override_settings(TRACKER_TODAY=DUE + timedelta(days=1))
+def test_an_editors_start_page_says_what_is_late_and_what_came_back(client, returned_and_late):
+    period, t = returned_and_late
+    client.force_login(editor("jiangsu"))
+    page = text_of(client.get(reverse("admin:index")))
+    assert "What Jiangsu owes" in page and "Nothing is due." in page
+    late = page.split("Late Reports of this and earlier periods")[1]
+    assert t["j2"].code in late and t["j1"].code not in late
+    assert "Cite the plan." not in page  # Zhejiang's report is not Jiangsu's business
+    assert "Members' standing" not in page
+
+    client.force_login(editor("zhejiang"))
+    response = client.get(reverse("admin:index"))
+    page = text_of(response)
+    assert "Cite the plan." in page and "Nothing is late." in page
+    returned = ProgressReport.objects.get(status="returned")
+    assert reverse("admin:initiatives_progressreport_change", args=[returned.pk]) in (
+        response.content.decode()
+    )
+
+
+@override_settings(TRACKER_TODAY=date(2026, 10, 5))
+def test_an_editors_start_page_says_what_is_due_and_by_when(client, region):
+    period, t = region
+    client.force_login(editor("jiangsu"))
+    page = text_of(client.get(reverse("admin:index")))
+    due = page.split("What Jiangsu owes")[1].split("Came back")[0]
+    assert t["j1"].code in due and t["j2"].code in due and "2026-10-15" in due
+    assert "Nothing is late." in page
+
+
+def test_the_offices_start_page_shows_every_members_standing_and_the_queue(
+    client, returned_and_late
+):
+    period, t = returned_and_late
+    make.report(t["j2"], 5, as_of=date(2026, 9, 1), status="submitted")
+    client.force_login(reviewer("office-reviewer"))
+    with override_settings(TRACKER_TODAY=date(2026, 9, 15)):
+        response = client.get(reverse("admin:index"))
+    page = text_of(response)
+    assert "Members' standing in the current period" in page
+    # member, due, submitted, approved, returned, late, owed
+    assert "Jiangsu 0 1 1 0 0 2" in page and "Zhejiang 0 0 0 1 0 1" in page
+    assert "All members 0 1 1 1 0 3" in page
+    assert "One report or revision waits for review" in page
+    assert '<th scope="col">Late</th>' in response.content.decode()
+    # Still listed apps below.
+    assert "Reporting periods" in page
+
+
+def test_start_page_needs_staff(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_office_makes_the_quarters_of_a_plan_and_overlaps_are_refused(client):
+    plan = make.plan()
+    valued = make.target(make.task(), target_value=10)
+    client.force_login(reviewer("office-reviewer"))
+    data = {"plan": plan.pk, "due_after_days": 15, "require_valued": "on"}
+    response = client.post(admin_url("quarters"), data)
+    assert response.status_code == 302
+    periods = ReportingPeriod.objects.in_plan(plan)
+    assert periods.count() == 12
+    assert list(periods.first().targets.all()) == [valued]
+    response = client.post(admin_url("quarters"), data)
+    assert response.status_code == 200
+    assert "already has periods in these quarters: Q1 2024" in text_of(response)
+    assert periods.count() == 12
+    response = client.post(admin_url("quarters"), {**data, "due_after_days": "-3"})
+    assert response.status_code == 200 and periods.count() == 12
+
+
+def test_editors_see_their_plans_periods_and_cannot_set_them(client, region):
+    period, t = region
+    elsewhere = make.plan("gba-2024-2026", is_current=False)
+    hidden = make.period(elsewhere, name_en="Elsewhere")
+    client.force_login(editor("jiangsu"))
+    listing = text_of(client.get(admin_url("changelist")))
+    assert period.name_en in listing and "Elsewhere" not in listing
+    assert "Make the quarterly periods" not in listing
+    assert client.get(admin_url("change", hidden.pk)).status_code == 404
+    assert client.get(admin_url("quarters")).status_code == 403
+    assert client.get(admin_url("add")).status_code == 403
+    response = client.post(admin_url("change", period.pk), {"name_en": "Mine now"})
+    assert response.status_code == 403
+    owed = text_of(client.get(admin_url("change", period.pk))).split("What is owed")[1]
+    assert t["j1"].code in owed and t["z1"].code not in owed  # what Jiangsu owes, only
+
+
+def test_the_office_sets_a_periods_targets_from_its_own_plan(client, region):
+    period, t = region
+    foreign = make.target(make.task(plan=make.plan("gba-2024-2026", is_current=False)))
+    client.force_login(reviewer("office-reviewer"))
+    data = {
+        "plan": period.plan_id,
+        "name_en": "Q3 2026",
+        "name_zh": "",
+        "start_date": "2026-07-01",
+        "end_date": "2026-09-30",
+        "due_date": "2026-10-15",
+        "targets": [t["j1"].pk, foreign.pk],
+    }
+    response = client.post(admin_url("change", period.pk), data)
+    assert response.status_code == 200  # the foreign target is no choice here
+    assert set(period.targets.all()) == set(t.values())
+    data["targets"] = [t["j1"].pk]
+    assert client.post(admin_url("change", period.pk), data).status_code == 302
+    assert list(period.targets.all()) == [t["j1"]]
+    with override_settings(TRACKER_TODAY=DUE):
+        owed = text_of(client.get(admin_url("change", period.pk))).split("What is owed")[1]
+    assert "Jiangsu 1 0 0 0 0 1" in owed
+
+
+def test_the_action_requires_every_target_with_a_target_value(client, region):
+    period, t = region
+    period.targets.clear()
+    client.force_login(reviewer("office-reviewer"))
+    response = client.post(
+        admin_url("changelist"),
+        {"action": "require_valued_targets", "_selected_action": [period.pk]},
+        follow=True,
+    )
+    assert "3 targets are now required." in text_of(response)
+    assert period.targets.count() == 3

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from initiatives.admin.queue import review_queue
+from initiatives.admin.start import start_page
 from initiatives.admin.view_on_site import view_on_site
 from initiatives.sitemaps import sitemap_view
 
@@ -14,6 +15,8 @@ urlpatterns = [
     # In front of the admin's own "view on site", which answered for any object.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/review/", admin.site.admin_view(review_queue), name="review_queue"),
+    # The admin's index, with what needs doing above the list of models.
+    path("admin/", admin.site.admin_view(start_page), name="admin_start"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api")),

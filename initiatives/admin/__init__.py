@@ -6,7 +6,14 @@ Scope and rights are decided in initiatives/permissions.py and applied by admin/
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import editions, items, reference, revisions, targets  # noqa: F401  (registers the ModelAdmins)
+from . import (  # noqa: F401  (registers the ModelAdmins)
+    editions,
+    items,
+    periods,
+    reference,
+    revisions,
+    targets,
+)
 from .two_factor import TwoFactorAuthenticationForm
 
 admin.site.site_header = _("Yangtze River Delta Regional Cooperation Office")

@@ -30,13 +30,16 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
     def current(self, plan, today=None):
         """The plan's period containing today, else the next one due; None when neither."""
+        return current_of(self.in_plan(plan), today or clock.today())
+
+    def current_of_each_plan(self, today=None):
+        """The current period (as current()) of every plan that has one, in one query."""
         today = today or clock.today()
-        periods = self.in_plan(plan)
-        containing = periods.filter(start_date__lte=today, end_date__gte=today)
-        return (
-            containing.order_by("-start_date").first()
-            or periods.filter(due_date__gte=today).order_by("due_date", "start_date").first()
-        )
+        by_plan = {}
+        for period in self.select_related("plan").order_by("plan__start_date", "plan_id"):
+            by_plan.setdefault(period.plan_id, []).append(period)
+        found = (current_of(periods, today) for periods in by_plan.values())
+        return [period for period in found if period is not None]
 
     def latest_closed(self, plan, today=None):
         """The plan's latest period whose due date has passed: the last one whose reports are
@@ -56,6 +59,17 @@ class ReportingPeriodQuerySet(models.QuerySet):
         from .obligations import standings
 
         return standings(self, today=today)
+
+
+def current_of(periods, today):
+    """Of one plan's periods, the latest one containing today, else the earliest one due from
+    today on; None when neither."""
+    periods = list(periods)
+    containing = [p for p in periods if p.start_date <= today <= p.end_date]
+    if containing:
+        return max(containing, key=lambda p: p.start_date)
+    coming = [p for p in periods if p.due_date >= today]
+    return min(coming, key=lambda p: (p.due_date, p.start_date), default=None)
 
 
 class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySet)):
