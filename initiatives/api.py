@@ -102,13 +102,16 @@ def plan_data(request, plan):
         "start_date": plan.start_date,
         "end_date": plan.end_date,
         "is_current": plan.is_current,
+        "state": plan.state(),
+        "follows": plan.follows.slug if plan.follows_id else None,
+        "is_illustrative": plan.is_illustrative,
         "url": request.build_absolute_uri(plan.get_absolute_url()),
     }
 
 
 @require_safe
 def plan_list(request):
-    return paginated(request, Plan.objects.all(), plan_data)
+    return paginated(request, Plan.objects.select_related("follows"), plan_data)
 
 
 def schedule_slug(position):
@@ -132,6 +135,11 @@ def disagreement_data(item):
     return data
 
 
+def carried_url(request, item):
+    """The page of an item of another round, the API's link between rounds."""
+    return None if item is None else request.build_absolute_uri(item.get_absolute_url())
+
+
 def item_data(request, item):
     today = clock.today()
     data = {
@@ -148,6 +156,7 @@ def item_data(request, item):
         "due_date": item.due_date,
         "progress": None if item.progress is None else round(item.progress, 2),
         "schedule": schedule_slug(item.schedule),
+        "outcome": item.outcome,  # once the plan has closed (PlanItemQuerySet.with_outcome())
         "no_report": bool(item.no_report),
         "last_reported": item.last_reported,
         "stale": figures.is_stale(item.last_reported, today),
@@ -156,6 +165,8 @@ def item_data(request, item):
         "co_members": [member.slug for member in item.co_members],
         "sources": [source.key for source in item.sources.all()],
         "is_illustrative": item.is_illustrative,
+        "carried_from": carried_url(request, item.carried_from),
+        "carried_into": [carried_url(request, later) for later in item.carried_into.all()],
         "updated_at": item.updated_at,
         "revised": item.revised,  # PlanItemQuerySet.for_table()
         "revisions": [
@@ -177,8 +188,9 @@ def item_list(model):
     def view(request, plan):
         queryset = (
             model.objects.in_plan(plan)
-            .with_progress()
+            .with_outcome(plan)
             .for_table()
+            .with_carry_over()
             .with_revisions()
             .prefetch_related("sources")
         )

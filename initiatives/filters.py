@@ -6,7 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
-from .models import FocusArea, Member, ProgressReport, Schedule, Source, Status, schedule_choices
+from .models import (
+    FocusArea,
+    Member,
+    Outcome,
+    ProgressReport,
+    Schedule,
+    Source,
+    Status,
+    schedule_choices,
+)
 from .models.choices import NO_REPORT
 from .models.progress import stale_cutoff
 
@@ -89,6 +98,12 @@ class PlanItemFilter(FiguresFilter):
         empty_label=_("Any member"),
     )
     schedule = schedule_filter()
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome at the close"),
+        choices=Outcome.choices,
+        empty_label=_("Any outcome"),
+        help_text=_("Once the round has closed."),
+    )
     stale = stale_filter()
     disagrees = django_filters.ChoiceFilter(
         label=_("Checked against the figures"),

@@ -308,6 +308,22 @@ class StatusChangeForm(ActionForm):
     field_order = ["new_status", "reason"]
 
 
+class CarryOverForm(forms.Form):
+    """The confirmation page of carrying items over: into which of the following rounds."""
+
+    plan = forms.ModelChoiceField(
+        label=_("Next round"),
+        queryset=None,
+        help_text=_(
+            "A new item in this plan continues each selected one; their history stays here."
+        ),
+    )
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+
+
 class ReturnReportsForm(ActionForm):
     reason = forms.CharField(
         label=_("Why are the reports returned?"),

@@ -94,6 +94,11 @@ def may_publish_edition(user):
     return bool(can_review(user) and user.has_perm("initiatives.change_edition"))
 
 
+def may_carry_over(user):
+    """Only the office opens the next round: carrying items over writes the new plan's lists."""
+    return sees_everything(user)
+
+
 def may_edit_report(user, report):
     """Editors change their drafts and returned reports; reviewers anything not yet approved.
 

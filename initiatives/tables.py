@@ -24,6 +24,7 @@ from .models import (
     Initiative,
     ItemKind,
     Member,
+    Outcome,
     ProgressReport,
     Role,
     Status,
@@ -35,6 +36,7 @@ from .models.i18n import language_suffix, localized
 from .models.items import KIND_CODES
 from .templatetags.figures import (
     disagreement_note,
+    outcome_badge,
     progress_bar,
     report_figure,
     schedule_badge,
@@ -279,6 +281,8 @@ class PlanItemTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     progress = tables.Column(verbose_name=_("Progress"), empty_values=())
     schedule = tables.Column(verbose_name=_("Schedule"), empty_values=())
+    # In place of the schedule once the round has closed (PlanItemQuerySet.with_outcome()).
+    outcome = tables.Column(verbose_name=_("Outcome"), empty_values=())
     due_date = tables.DateColumn(
         verbose_name=_("Due"), format="Y-m-d", attrs={"td": {"class": "date"}}
     )
@@ -314,6 +318,7 @@ class PlanItemTable(tables.Table):
             "status",
             "progress",
             "schedule",
+            "outcome",
             "due_date",
             "last_reported",
             "no_report",
@@ -328,11 +333,13 @@ class PlanItemTable(tables.Table):
         template_name = "includes/table.html"
         empty_text = _("Nothing matches these filters.")
 
-    def __init__(self, *args, member=None, **kwargs):
+    def __init__(self, *args, member=None, closed=False, **kwargs):
         self.member = member
         self.today = clock.today()
         if member is None:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "role")
+        # A closed round's items have an outcome, an open round's a schedule position.
+        kwargs["exclude"] = (*kwargs.get("exclude", ()), "schedule" if closed else "outcome")
         super().__init__(*args, **kwargs)
 
     def export_records(self, queryset):
@@ -350,7 +357,11 @@ class PlanItemTable(tables.Table):
                 )
             )
             .order_by(*ordering, "pk", "lead__member__position")
-            .values(*EXPORTED_FIELDS, lead_member=F("lead__member"))
+            .values(
+                *EXPORTED_FIELDS,
+                *(["outcome"] if "outcome" in queryset.query.annotations else []),
+                lead_member=F("lead__member"),
+            )
         )
         item = None
         for row in rows.iterator(chunk_size=EXPORT_CHUNK):
@@ -374,6 +385,9 @@ class PlanItemTable(tables.Table):
 
     def order_schedule(self, queryset, is_descending):
         return nulls_last(queryset, "schedule", is_descending)
+
+    def order_outcome(self, queryset, is_descending):
+        return nulls_last(queryset, "outcome", is_descending)
 
     def order_due_date(self, queryset, is_descending):
         return nulls_last(queryset, "due_date", is_descending)
@@ -443,6 +457,13 @@ class PlanItemTable(tables.Table):
         if record.no_report and record.schedule is None:
             return str(NO_REPORT_LABEL)
         return str(schedule_label(record.schedule))
+
+    def render_outcome(self, record):
+        return outcome_badge(getattr(record, "outcome", None), record.progress) or "—"
+
+    def value_outcome(self, record):
+        outcome = getattr(record, "outcome", None)
+        return str(Outcome(outcome).label) if outcome else ""
 
     def value_due_date(self, value):
         return date_text(value)

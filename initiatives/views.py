@@ -44,6 +44,7 @@ from .models import (
     outlook,
     progress,
 )
+from .models.rounds import outcome_counts
 from .tables import (
     InitiativeTable,
     ProjectTable,
@@ -132,15 +133,16 @@ def configured_table(request, table_class, queryset, prefix, caption, count, **k
     return table
 
 
-def figures(items):
-    """What a summary needs of each item of a PlanItem queryset, read as tuples, not models,
-    in one query: a list of rows for each kind.
+def figures(items, plan):
+    """What a summary needs of each item of a PlanItem queryset of `plan`, read as tuples, not
+    models, in one query: a list of rows for each kind, with the outcome once it has closed.
 
     A summary covers every item (thousands on a large plan); building a model, its related rows
     and its table cells for each would cost far more than the database's work.
     """
     rows = {kind: [] for kind in ItemKind.values}
-    for row in items.with_progress().order_by().values_list(*FIGURE_FIELDS, named=True):
+    rows_of = items.with_outcome(plan).order_by()
+    for row in rows_of.values_list(*FIGURE_FIELDS, "outcome", named=True):
         rows[row.kind].append(row)
     return rows
 
@@ -179,6 +181,7 @@ def summarise(items, today):
         "no_report": sum(bool(item.no_report) for item in items),
         "stale": sum(progress.is_stale(item.last_reported, today) for item in items),
         "disagrees": sum(item.disagreement is not None for item in items),
+        "outcomes": outcome_counts(items),
     }
 
 
@@ -222,7 +225,10 @@ class PlanItemListView(ExportableListView):
     filterset_class = PlanItemFilter
 
     def get_queryset(self):
-        return self.model.objects.in_plan(self.plan).with_progress().for_table()
+        return self.model.objects.in_plan(self.plan).with_outcome(self.plan).for_table()
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "closed": self.plan.is_closed()}
 
 
 class InitiativeListView(PlanItemListView):
@@ -256,13 +262,18 @@ class PlanItemDetailView(PlanMixin, DetailView):
     def get_queryset(self):
         queryset = (
             self.model.objects.in_plan(self.plan)
-            .with_progress()
+            .with_outcome(self.plan)
             .for_table()
+            .with_carry_over(into=self.followed())
             .prefetch_related("sources")
         )
         if self.model.KIND == ItemKind.TASK:
             return queryset.select_related("parent__plan")
         return queryset.annotate(task_count=task_count())
+
+    def followed(self):
+        """Whether a round follows the plan: only then may an item continue in another."""
+        return any(other.follows_id == self.plan.pk for other in self.plans)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -276,6 +287,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         )
         context["panels"] = target_panels(item, targets, reports)
         context["status_changes"] = list(item.status_changes.all())
+        context["continued"] = list(item.carried_into.all()) if self.followed() else []
         # The revisions in effect, the item's own and its targets', in one query.
         revisions = item.revisions.in_effect()
         by_target = {}
@@ -293,11 +305,12 @@ class PlanItemDetailView(PlanMixin, DetailView):
             context["task_table"] = configured_table(
                 self.request,
                 TaskTable,
-                item.tasks.with_progress().for_table(),
+                item.tasks.with_outcome(self.plan).for_table(),
                 "tasks",
                 _("Tasks that support it"),
                 item.task_count,
                 exclude=("supports",),
+                closed=self.plan.is_closed(),
             )
         return context
 
@@ -328,6 +341,7 @@ def shown_item(row, plan):
     item.progress, item.schedule = row.progress, row.schedule
     item.last_reported, item.no_report = row.last_reported, row.no_report
     item.disagreement = row.disagreement
+    item.outcome = getattr(row, "outcome", None)
     return item
 
 
@@ -336,7 +350,7 @@ def dashboard(request, plan=None):
     the items listed as behind schedule are built as models."""
     plan, plans = viewed_plan(plan)
     today = clock.today()
-    rows = figures(PlanItem.objects.in_plan(plan))
+    rows = figures(PlanItem.objects.in_plan(plan), plan)
     lists = []
     areas = defaultdict(list)
     behind = []
@@ -392,8 +406,28 @@ def dashboard(request, plan=None):
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
             "stale_since": progress.stale_cutoff(today),
+            # A closed round's overview is its final balance (includes/final_balance.html).
+            "closed": plan.is_closed(today),
+            "outcome_rows": outcome_rows(lists),
+            "last_report": last_report(by_pk.values()),
         },
     )
+
+
+def outcome_rows(lists):
+    """Rows of (outcome, [(count, link to the list filtered by it) in each list])."""
+    rows = []
+    for outcome, counts in crosstab(lists, "outcomes"):
+        links = (f"{entry['url']}?outcome={outcome.value}" for entry in lists)
+        rows.append((outcome, list(zip(counts, links, strict=True))))
+    return rows
+
+
+def last_report(rows):
+    """The as-of date of the latest approved report behind any of the rows."""
+    dates = [row.last_reported for row in rows if row.last_reported]
+    latest = max(dates, default=None)
+    return date.fromisoformat(latest[:10]) if isinstance(latest, str) else latest
 
 
 def summary_sections(request, plan, queryset_of, table_options, link_query):
@@ -401,16 +435,17 @@ def summary_sections(request, plan, queryset_of, table_options, link_query):
     a table of one page of them."""
     sections = []
     today = clock.today()
-    rows = figures(queryset_of(PlanItem))
+    rows = figures(queryset_of(PlanItem), plan)
     for model, table_class, prefix, list_url in LISTS:
         kind_rows = rows[model.KIND]
         table = configured_table(
             request,
             table_class,
-            queryset_of(model).with_progress().for_table(),
+            queryset_of(model).with_outcome(plan).for_table(),
             prefix,
             SHORT_NAMES[model],
             len(kind_rows),
+            closed=plan.is_closed(today),
             **table_options,
         )
         link = f"{plan.reverse(list_url)}?{link_query}"

@@ -163,7 +163,9 @@ class TestOutcomes:
 
 
 @pytest.fixture
-def rounds(make):
+def rounds(make, settings):
+    """The third round, closed (seen on 2027-01-15), and the fourth, which follows it."""
+    settings.TRACKER_TODAY = AFTER
     third = make.plan()
     fourth = make.plan(
         "yrd-2027-2029", start=2027, is_current=False, follows=third, is_illustrative=True
@@ -252,3 +254,13 @@ def test_an_item_is_carried_only_into_the_round_that_follows_its_own(make, round
         with pytest.raises(ValidationError, match="does not follow"):
             task.carry_over(plan, make.user())
     assert not Target.objects.filter(item__plan__in=[other, fourth]).exists()
+
+
+def test_an_item_is_carried_over_once_its_round_has_closed(make, rounds, settings):
+    _third, fourth = rounds
+    task = make.task(status=Status.DELAYED)
+    settings.TRACKER_TODAY = END
+    with pytest.raises(ValidationError, match="has not closed yet"):
+        task.carry_over(fourth, make.user())
+    settings.TRACKER_TODAY = END + timedelta(days=1)
+    assert task.carry_over(fourth, make.user()).carried_from == task

@@ -3,6 +3,7 @@ inline."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import permissions
-from ..forms import PlanItemForm, StatusChangeForm, TargetForm
+from ..forms import CarryOverForm, PlanItemForm, StatusChangeForm, TargetForm
 from ..models import (
     ITEM_MODELS,
     CooperationProject,
@@ -37,6 +38,12 @@ from .base import (
 )
 from .filters import DisagreementFilter, ResponsibleMemberFilter, ScheduleFilter
 from .revisions import RevisingAdminMixin
+
+
+def parents_first(item):
+    """Initiatives and projects before tasks: a task carried over supports what its parent
+    became, if its parent came first."""
+    return (item.kind == ItemKind.TASK, item.code)
 
 
 def format_progress(value):
@@ -151,7 +158,7 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
     ordering = ("code",)
     list_per_page = 50
     autocomplete_fields = ("sources",)
-    actions = ("change_status",)
+    actions = ("change_status", "carry_over")
     readonly_fields = (
         "progress_display",
         "schedule_display",
@@ -314,6 +321,49 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
             "change_status",
             _("Change the status"),
             _("The new status and its reason go into the history of each selected item."),
+        )
+
+    def has_carry_over_permission(self, request):
+        return permissions.may_carry_over(request.user)
+
+    @admin.action(description=_("Carry over to the next round"), permissions=["carry_over"])
+    def carry_over(self, request, queryset):
+        """New items in the chosen next round, continuing the selected unfinished ones."""
+        plans = Plan.objects.filter(follows__in=queryset.values("plan")).order_by("start_date")
+        form = CarryOverForm(request.POST if "apply" in request.POST else None, plans=plans)
+        if form.is_valid():
+            into = form.cleaned_data["plan"]
+            try:
+                with transaction.atomic():
+                    if self.refuse_stale(request, queryset):
+                        return None
+                    items = sorted(queryset, key=parents_first)
+                    for item in items:
+                        item.carry_over(into, request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d item was carried over into %(plan)s.",
+                    "%(count)d items were carried over into %(plan)s.",
+                    len(items),
+                )
+                % {"count": len(items), "plan": into},
+                messages.SUCCESS,
+            )
+            return None
+        return self.confirmation_page(
+            request,
+            queryset,
+            form,
+            "carry_over",
+            _("Carry over to the next round"),
+            _(
+                "Each selected item continues as a new item of the round you choose, linked to "
+                "this one; its reports and history stay with this round."
+            ),
         )
 
 

@@ -146,13 +146,15 @@ class PlanItemQuerySet(models.QuerySet):
 
         return rounds.with_outcome(self, plan, today, **figures)
 
-    def with_carry_over(self):
-        """With the item each was carried over from and those it was carried into, each with
-        its plan: the links between rounds, in two queries whatever the number of items."""
+    def with_carry_over(self, into=True):
+        """With the item each was carried over from and (unless `into` is False, for a plan
+        that no round follows) those it was carried into, each with its plan: the links
+        between rounds, in two queries whatever the number of items."""
+        queryset = self.select_related("carried_from__plan")
+        if not into:
+            return queryset
         carried = PlanItem.objects.select_related("plan").order_by("plan__start_date")
-        return self.select_related("carried_from__plan").prefetch_related(
-            Prefetch("carried_into", queryset=carried)
-        )
+        return queryset.prefetch_related(Prefetch("carried_into", queryset=carried))
 
 
 ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")

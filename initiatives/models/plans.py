@@ -138,6 +138,18 @@ class Plan(models.Model):
     def is_closed(self, today=None):
         return self.state(today) == PlanState.CLOSED
 
+    def next_active_round(self, plans=None, today=None):
+        """The round following this one that is active on `today`, from `plans` when they have
+        been read already, else from the database; None when there is none.
+
+        The site opens on the plan marked current and never changes it by the date: once that
+        round has closed, its pages link to the round under way instead."""
+        plans = Plan.objects.filter(follows=self) if plans is None else plans
+        for plan in plans:
+            if plan.follows_id == self.pk and plan.state(today) == PlanState.ACTIVE:
+                return plan
+        return None
+
     @property
     def name(self):
         return localized(self, "name")

@@ -87,10 +87,11 @@ def with_outcome(queryset, plan, today=None, **figures):
 
 
 def outcome_counts(rows):
-    """(Outcome, count) for every outcome, of rows carrying `outcome`."""
+    """(Outcome, count) for every outcome, of rows with an `outcome` (none for an open round)."""
     counts = {}
     for row in rows:
-        counts[row.outcome] = counts.get(row.outcome, 0) + 1
+        outcome = getattr(row, "outcome", None)
+        counts[outcome] = counts.get(outcome, 0) + 1
     return [(outcome, counts.get(outcome.value, 0)) for outcome in Outcome]
 
 
@@ -107,6 +108,11 @@ def carry_over(item, into, by):
     from .items import PlanItem
     from .targets import Target, log_on_commit
 
+    if not item.plan.is_closed():
+        raise ValidationError(
+            _("%(plan)s has not closed yet: an item is carried over once its outcome is known.")
+            % {"plan": item.plan}
+        )
     if item.status in UNFINISHED_REFUSED:
         raise ValidationError(
             _("%(code)s is %(status)s: only an unfinished item is carried over.")

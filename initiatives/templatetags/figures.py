@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from initiatives import clock
-from initiatives.models import Measure, Qualifier, Schedule
+from initiatives.models import Measure, Outcome, Qualifier, Schedule
 from initiatives.models.choices import NO_REPORT_LABEL, Disagreement
 from initiatives.models.progress import is_stale
 
@@ -131,6 +131,20 @@ def schedule_badge(schedule, no_report=False):
     if no_report:
         return format_html('{} <span class="flag">{}</span>', badge, _("no report yet"))
     return badge
+
+
+@register.simple_tag
+def outcome_badge(outcome, progress=None):
+    """An item's outcome at the close of its round, "partly achieved" with its progress."""
+    if not outcome:
+        return ""
+    outcome = Outcome(outcome)
+    label = outcome.label
+    if outcome == Outcome.PARTLY_ACHIEVED and progress not in (None, ""):
+        label = _("%(outcome)s (%(progress)s)") % {"outcome": label, "progress": percent(progress)}
+    return format_html(
+        '<span class="outcome outcome-{}">{}</span>', outcome.value.replace("_", "-"), label
+    )
 
 
 @register.simple_tag

@@ -35,6 +35,12 @@ def api_url(context, viewname):
     return url if plan.is_current else f"{url}?{urlencode({'plan': plan.slug})}"
 
 
+@register.simple_tag
+def next_active_round(plan, plans):
+    """The round of `plans` that follows `plan` and is under way today, or None."""
+    return plan.next_active_round(plans)
+
+
 @register.filter
 def plural_name(model):
     """A model's plural name; templates cannot read _meta themselves."""
