@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import (  # noqa: F401  (registers the ModelAdmins)
     editions,
     items,
+    notifications,
     periods,
     reference,
     revisions,
