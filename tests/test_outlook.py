@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Outlook, ReviewState, Target
 from initiatives.models import outlook as trend
+from initiatives.templatetags.outlook import pace
 from tests import factories
 
 Y2020, Y2022, Y2023, Y2024, Y2028 = (date(year, 1, 1) for year in (2020, 2022, 2023, 2024, 2028))
@@ -404,3 +405,18 @@ def test_pages_of_targets_cost_the_same_queries_whatever_their_number(client, to
         factories.report(target, 60, as_of=Y2024)
         rising_target()
     assert (counted("/api/targets/"), counted(item.get_absolute_url())) == few
+
+
+@pytest.mark.parametrize(
+    ("points", "measure", "expected"),
+    [
+        # 0 to 41.1 % in four years: 10.275 points a year, in tenths.
+        ([(Y2020, 0), (Y2024, Decimal("41.1"))], "percentage", "+10.3 percentage points"),
+        # 0 to 406 piles: 101.5 a year, in whole piles from a hundred.
+        ([(Y2020, 0), (Y2024, 406)], "number", "+102 piles"),
+        ([(Y2020, 100), (Y2024, 146.41)], "number", "+10.0 %"),
+    ],
+)
+def test_the_pace_reads_as_a_rate_a_year(points, measure, expected):
+    target = Target(measure=measure, unit_en="piles", target_value=1000, target_date=Y2028)
+    assert pace(assess(points, 1000), target) == expected

@@ -22,7 +22,8 @@ def pace(result, target):
     if result.method == trend.GROWTH:
         return _("%(rate)s %%") % {"rate": f"{rate * 100:+.1f}"}
     sign = "+" if rate >= 0 else "-"
-    amount = Decimal(str(round(abs(rate), 2)))
+    # Whole units from a hundred a year, tenths below: the pace is an estimate.
+    amount = Decimal(str(round(abs(rate)) if abs(rate) >= 100 else round(abs(rate), 1)))
     if target.measure == Measure.PERCENTAGE:
         return _("%(rate)s percentage points") % {"rate": f"{sign}{figure(amount)}"}
     return f"{sign}{measured(amount, target.measure, target.unit)}"
