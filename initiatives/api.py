@@ -22,13 +22,14 @@ from .models import (
     Initiative,
     ItemKind,
     Plan,
+    ReportingPeriod,
     Revision,
     Schedule,
     Target,
     Task,
 )
 from .models import progress as figures
-from .models.choices import Disagreement
+from .models.choices import Disagreement, Obligation
 from .views import approved_reports
 
 app_name = "api"
@@ -324,6 +325,42 @@ def report_list(request, plan):
     return paginated(request, rows, report_data)
 
 
+def period_data(request, period, standing):
+    """A reporting period and each member's standing in it: of the reports it owes on the
+    targets it leads, how many are due, submitted, approved, returned or late."""
+    return {
+        "plan": period.plan.slug,
+        "name_en": period.name_en,
+        "name_zh": period.name_zh,
+        "start_date": period.start_date,
+        "end_date": period.end_date,
+        "due_date": period.due_date,
+        "closed": period.is_closed(),
+        "targets": standing.targets,
+        "targets_reported": standing.targets_approved,
+        "members": [
+            {
+                "member": row.member.slug,
+                "owed": row.total,
+                **{state: getattr(row, state) for state in Obligation.values},
+            }
+            for row in standing.members
+        ],
+        "is_illustrative": period.is_illustrative,
+    }
+
+
+@require_safe
+@of_plan
+def period_list(request, plan):
+    periods = ReportingPeriod.objects.in_plan(plan).select_related("plan").order_by("start_date")
+    # Every period of the plan in the same few queries: a plan has tens of periods, not pages.
+    standings = periods.standings()
+    return paginated(
+        request, periods, lambda request, period: period_data(request, period, standings[period.pk])
+    )
+
+
 @require_safe
 def index(request):
     return JsonResponse(
@@ -337,6 +374,7 @@ def index(request):
                 "targets",
                 "reports",
                 "revisions",
+                "periods",
             )
         }
     )
@@ -351,4 +389,5 @@ urlpatterns = [
     path("targets/", target_list, name="targets"),
     path("reports/", report_list, name="reports"),
     path("revisions/", revision_list, name="revisions"),
+    path("periods/", period_list, name="periods"),
 ]

@@ -34,6 +34,7 @@ from .models import (
     Plan,
     PlanItem,
     ProgressReport,
+    ReportingPeriod,
     Responsibility,
     Role,
     Schedule,
@@ -44,6 +45,7 @@ from .models import (
     outlook,
     progress,
 )
+from .models.obligations import latest_closed_period, latest_reporting
 from .models.rounds import outcome_counts
 from .tables import (
     InitiativeTable,
@@ -278,7 +280,12 @@ class PlanItemDetailView(PlanMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        targets = list(item.targets.with_progress().with_schedule().select_related("source"))
+        targets = list(
+            item.targets.with_progress()
+            .with_schedule()
+            .select_related("source")
+            .annotate(reporting_period=latest_closed_period())
+        )
         reports = (
             ProgressReport.objects.approved()
             .filter(target__in=targets)
@@ -286,6 +293,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
             .order_by("as_of", "pk")
         )
         context["panels"] = target_panels(item, targets, reports)
+        reporting = latest_reporting(targets)  # each target's latest closed period, if any
         context["status_changes"] = list(item.status_changes.all())
         context["continued"] = list(item.carried_into.all()) if self.followed() else []
         # The revisions in effect, the item's own and its targets', in one query.
@@ -299,6 +307,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         for panel in context["panels"]:
             panel.revisions = by_target.get(panel.target.pk, [])
             panel.outlook = panel.target.outlook(reports=panel.series)
+            panel.reporting = reporting.get(panel.target.pk)
         context["period_revisions"] = by_target.get(None, [])
         if item.has_tasks:
             context["task_count"] = item.task_count
@@ -410,8 +419,16 @@ def dashboard(request, plan=None):
             "closed": plan.is_closed(today),
             "outcome_rows": outcome_rows(lists),
             "last_report": last_report(by_pk.values()),
+            "reporting": reporting_standing(plan, today),
         },
     )
+
+
+def reporting_standing(plan, today):
+    """The plan's standing in its latest closed reporting period, or None before the first
+    due date (includes/reporting_standing.html)."""
+    period = ReportingPeriod.objects.latest_closed(plan, today)
+    return period.standing(today) if period is not None else None
 
 
 def outcome_rows(lists):

@@ -36,6 +36,7 @@ def test_index_names_every_endpoint(client, site):
         "targets",
         "reports",
         "revisions",
+        "periods",
     }
     assert data["targets"] == "http://testserver/api/targets/"
 

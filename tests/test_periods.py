@@ -361,3 +361,71 @@ def test_the_action_requires_every_target_with_a_target_value(client, region):
     )
     assert "3 targets are now required." in text_of(response)
     assert period.targets.count() == 3
+
+
+# Public: the overview's standing, the item page, /api/periods/.
+
+
+def test_the_overview_shows_the_latest_closed_periods_standing(client, returned_and_late):
+    period, t = returned_and_late
+    with override_settings(TRACKER_TODAY=DUE):
+        assert "Reporting in" not in text_of(client.get(reverse("initiatives:dashboard")))
+    with override_settings(TRACKER_TODAY=DUE + timedelta(days=1)):
+        page = text_of(client.get(reverse("initiatives:dashboard")))
+    assert (
+        f"{period.name}: 1 of 3 required targets reported, counting the reports dated "
+        "2026-07-01 to 2026-09-30 and approved by the office" in page
+    )
+    assert "Jiangsu 2 1" in page and "Zhejiang 1 0" in page
+
+
+@override_settings(TRACKER_TODAY=DUE + timedelta(days=1))
+def test_an_item_page_says_whether_its_targets_latest_period_report_is_in(client, region):
+    period, t = region
+    make.report(t["j1"], 40, as_of=date(2026, 9, 30))
+    make.report(t["j2"], 40, as_of=date(2026, 10, 1))  # the next quarter's
+    page = text_of(client.get(t["j1"].item.get_absolute_url()))
+    assert f"{period.name} (due 2026-10-15): report in, approved, as of 2026-09-30" in page
+    assert f"{period.name} (due 2026-10-15): report not in" in page
+
+
+def test_api_lists_the_periods_with_each_members_standing(
+    client, returned_and_late, django_assert_max_num_queries
+):
+    period, t = returned_and_late
+    make.period(period.plan, date(2026, 10, 1), date(2026, 12, 31), targets=[t["j1"]])
+    with override_settings(TRACKER_TODAY=DUE + timedelta(days=1)):
+        with django_assert_max_num_queries(8):
+            data = client.get("/api/periods/", {"plan": period.plan.slug}).json()
+    assert data["count"] == 2
+    q3 = data["results"][0]
+    assert (q3["due_date"], q3["closed"], q3["targets"], q3["targets_reported"]) == (
+        "2026-10-15",
+        True,
+        3,
+        1,
+    )
+    assert q3["members"] == [
+        {
+            "member": "jiangsu",
+            "owed": 2,
+            "due": 0,
+            "submitted": 0,
+            "approved": 1,
+            "returned": 0,
+            "late": 1,
+        },
+        {
+            "member": "zhejiang",
+            "owed": 1,
+            "due": 0,
+            "submitted": 0,
+            "approved": 0,
+            "returned": 1,
+            "late": 0,
+        },
+    ]
+    assert data["results"][1]["members"][0]["due"] == 1
+    assert client.get("/api/periods/", {"plan": "nowhere"}).status_code == 404
+    assert client.get("/api/periods/", {"page": "x"}).status_code == 404
+    assert "periods" in client.get("/api/").json()

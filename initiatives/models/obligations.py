@@ -19,7 +19,7 @@ in a fixed number of queries, whatever the number of periods, targets and report
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from .. import clock
 from .choices import Obligation, ReviewState, Role
@@ -204,3 +204,51 @@ def _state(reports, period, today):
     if today > period.due_date:
         return Obligation.LATE, None
     return Obligation.DUE, None
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """Of one target, the latest period that requires it and whose due date has passed, and
+    the approved report dated within it (None when it is not in)."""
+
+    period: object
+    report: ProgressReport | None
+
+    @property
+    def is_in(self):
+        return self.report is not None
+
+
+def latest_closed_period(today=None):
+    """An annotation of targets: the pk of the latest period that requires the target and
+    whose due date has passed (None when none), for latest_reporting()."""
+    from .cycles import ReportingPeriod
+
+    periods = ReportingPeriod.objects.filter(
+        targets=OuterRef("pk"), due_date__lt=today or clock.today()
+    ).order_by("-due_date", "-end_date")
+    return Subquery(periods.values("pk")[:1])
+
+
+def latest_reporting(targets):
+    """{target pk: PeriodReport} for each of `targets` annotated with latest_closed_period()
+    as `reporting_period`: none, one or two queries."""
+    from .cycles import ReportingPeriod
+
+    wanted = {target.pk: target.reporting_period for target in targets if target.reporting_period}
+    if not wanted:
+        return {}
+    periods = ReportingPeriod.objects.in_bulk(set(wanted.values()))
+    latest = {pk: periods[period_id] for pk, period_id in wanted.items()}
+    approved = ProgressReport.objects.filter(
+        target_id__in=list(latest),
+        status=ReviewState.APPROVED,
+        as_of__gte=min(period.start_date for period in latest.values()),
+        as_of__lte=max(period.end_date for period in latest.values()),
+    ).order_by("as_of", "pk")
+    found = {}
+    for report in approved:
+        period = latest[report.target_id]
+        if period.start_date <= report.as_of <= period.end_date:
+            found[report.target_id] = report
+    return {pk: PeriodReport(period, found.get(pk)) for pk, period in latest.items()}
