@@ -19,6 +19,7 @@ from . import clock
 from .filters import PlanItemFilter, TargetFilter, UpdateFilter
 from .models import (
     CooperationProject,
+    Edition,
     Initiative,
     ItemKind,
     Plan,
@@ -325,6 +326,26 @@ def report_list(request, plan):
     return paginated(request, rows, report_data)
 
 
+def edition_data(request, edition):
+    return {
+        "plan": edition.plan.slug,
+        "slug": edition.slug,
+        "title_en": edition.title_en,
+        "title_zh": edition.title_zh,
+        "as_of": edition.as_of,
+        "published_at": edition.published_at,
+        "source": edition.source.key if edition.source else None,
+        "url": request.build_absolute_uri(edition.get_absolute_url()),
+        "is_illustrative": edition.is_illustrative,
+    }
+
+
+@require_safe
+@of_plan
+def edition_list(request, plan):
+    return paginated(request, Edition.objects.published().in_plan(plan).for_rows(), edition_data)
+
+
 def period_data(request, period, standing):
     """A reporting period and each member's standing in it: of the reports it owes on the
     targets it leads, how many are due, submitted, approved, returned or late."""
@@ -374,6 +395,7 @@ def index(request):
                 "targets",
                 "reports",
                 "revisions",
+                "editions",
                 "periods",
             )
         }
@@ -389,5 +411,6 @@ urlpatterns = [
     path("targets/", target_list, name="targets"),
     path("reports/", report_list, name="reports"),
     path("revisions/", revision_list, name="revisions"),
+    path("editions/", edition_list, name="editions"),
     path("periods/", period_list, name="periods"),
 ]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProgressReport
+from .models import Edition, ProgressReport
 from .templatetags.figures import report_figure
 from .views import viewed_plan
 
@@ -70,3 +70,49 @@ class UpdateFeed(Feed):
 
     def item_categories(self, report):
         return [report.target.item.code]
+
+
+class EditionFeed(Feed):
+    """The published editions of one plan, newest first, as Atom."""
+
+    feed_type = Atom1Feed
+    subtitle = _("The plan's figures as the office published them on a date, each fixed.")
+    author_name = _("Yangtze River Delta Regional Cooperation Office")
+
+    def get_object(self, request, plan=None):
+        return viewed_plan(plan)[0]
+
+    def title(self, plan):
+        return f"{_('Yangtze River Delta integration plan: editions')} · {plan.short_name}"
+
+    def link(self, plan):
+        return plan.reverse("initiatives:edition_list")
+
+    def feed_url(self, plan):
+        return plan.reverse("initiatives:edition_feed")
+
+    def items(self, plan):
+        return Edition.objects.published().in_plan(plan).for_rows()[:50]
+
+    def item_title(self, edition):
+        return _("%(title)s (as of %(date)s)") % {
+            "title": edition.title,
+            "date": edition.as_of.isoformat(),
+        }
+
+    def item_description(self, edition):
+        parts = [edition.description]
+        if edition.source:
+            parts.append(_("Source: %(source)s") % {"source": edition.source.localized_title})
+        if edition.is_illustrative:
+            parts.append(str(_("Illustrative demo content.")))
+        return "\n".join(str(part) for part in parts if part)
+
+    def item_link(self, edition):
+        return edition.get_absolute_url()
+
+    def item_pubdate(self, edition):
+        return edition.published_at
+
+    def item_author_name(self, edition):
+        return edition.source.publisher if edition.source else self.author_name

@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.db.models import F
 from django.utils.functional import SimpleLazyObject
 
-from .models import FocusArea, Member, Plan, PlanItem
+from .models import Edition, FocusArea, Member, Plan, PlanItem
 
 PAGES = (
     "dashboard",
@@ -16,6 +16,7 @@ PAGES = (
     "task_list",
     "source_list",
     "update_list",
+    "edition_list",
 )
 # The plan the site opens on first, then the others, newest first.
 PLAN_ORDER = (F("is_current").desc(), "-start_date", "slug")
@@ -80,6 +81,22 @@ class ReferenceSitemap(PlanSitemap):
         return plan.reverse(f"initiatives:{self.url_name}", args=[slug])
 
 
+class EditionSitemap(PlanSitemap):
+    """Each published edition: fixed once published."""
+
+    changefreq = "never"
+
+    def items(self):
+        return (
+            Edition.objects.published()
+            .select_related("plan")
+            .order_by(F("plan__is_current").desc(), "-plan__start_date", "plan__slug", "-as_of")
+        )
+
+    def lastmod(self, edition):
+        return edition.published_at
+
+
 def plan_sitemaps():
     plans = SimpleLazyObject(lambda: list(Plan.objects.order_by(*PLAN_ORDER)))
     return {
@@ -87,6 +104,7 @@ def plan_sitemaps():
         "items": PlanItemSitemap(),
         "members": ReferenceSitemap(Member, "member_detail", plans),
         "areas": ReferenceSitemap(FocusArea, "area_detail", plans),
+        "editions": EditionSitemap(),
     }
 
 

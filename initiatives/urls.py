@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import UpdateFeed
+from .feeds import EditionFeed, UpdateFeed
 
 app_name = "initiatives"
 
@@ -19,4 +19,13 @@ urlpatterns = [
     path("updates/", views.UpdateListView.as_view(), name="update_list"),
     path("updates/feed/", UpdateFeed(), name="update_feed"),
     path("methods/", views.methods, name="methods"),
+    path("editions/", views.edition_list, name="edition_list"),
+    path("editions/feed/", EditionFeed(), name="edition_feed"),
+    path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
+    path("editions/<slug:slug>/changes/", views.edition_changes, name="edition_changes"),
+    path(
+        "editions/<slug:slug>/changes/<slug:other>/",
+        views.edition_changes,
+        name="edition_changes_between",
+    ),
 ]

@@ -4,16 +4,20 @@ queries, touches no session and sets no cookie, so that any cache may keep it.
 Every page shows the items of one plan: the one named by the `plan` slug of its address
 (/plans/<slug>/...), or without one the plan the site opens on."""
 
+import csv
+import io
 import math
 from collections import Counter, defaultdict
 from datetime import date
 from functools import partial
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -27,6 +31,7 @@ from .filters import PlanItemFilter, UpdateFilter
 from .models import (
     KIND_MODELS,
     CooperationProject,
+    Edition,
     FocusArea,
     Initiative,
     ItemKind,
@@ -53,6 +58,7 @@ from .tables import (
     SafeTableExport,
     TaskTable,
     UpdateTable,
+    formula_safe,
     streaming_export,
 )
 
@@ -565,6 +571,278 @@ class UpdateListView(ExportableListView):
 
     def get_queryset(self):
         return approved_reports(self.plan).order_by("-as_of", "-pk")
+
+
+# Editions: the plan as the office published it on a date, and what changed since.
+
+
+def published_edition(plan, slug):
+    """A published edition of `plan`, with its source and publisher; 404 for any other."""
+    editions = Edition.objects.published().in_plan(plan).for_rows()
+    return get_object_or_404(editions, slug=slug)
+
+
+# What an edition's page counts of each item, as of its date.
+EDITION_FIELDS = ("kind", "status", "schedule", "progress", "no_report", "outcome")
+
+
+def edition_summary(rows):
+    """Counts by status, schedule position and outcome, and the mean known progress."""
+    statuses = Counter(row.status for row in rows)
+    schedules = Counter(row.schedule for row in rows)
+    return {
+        "count": len(rows),
+        "progress": mean(row.progress for row in rows),
+        "statuses": [(label, statuses[value]) for value, label in Status.choices],
+        "schedules": [(value, schedules[value]) for value in SCHEDULES],
+        "no_report": sum(bool(row.no_report) for row in rows),
+        "outcomes": outcome_counts(rows),
+    }
+
+
+def edition_list(request, plan=None):
+    plan, plans = viewed_plan(plan)
+    editions = Edition.objects.published().in_plan(plan).for_rows()
+    return render(
+        request,
+        "initiatives/edition_list.html",
+        {"plan": plan, "plans": plans, "editions": editions},
+    )
+
+
+def edition_detail(request, slug, plan=None):
+    """An edition: the plan's counts by status and schedule and its headline indicators as of
+    the edition's date, in a fixed number of queries."""
+    plan, plans = viewed_plan(plan)
+    edition = published_edition(plan, slug)
+    rows = {kind: [] for kind in ItemKind.values}
+    for row in edition.rows(EDITION_FIELDS):
+        rows[row.kind].append(row)
+    lists = [
+        {**describe(model, plan.reverse(list_url)), **edition_summary(rows[model.KIND])}
+        for model, _table, _prefix, list_url in LISTS
+    ]
+    as_of = f"?as_of={edition.as_of.isoformat()}"
+    pages = [
+        (_("Overview"), plan.reverse("initiatives:dashboard") + as_of),
+        *((entry["label"], entry["url"] + as_of) for entry in lists),
+        (_("Approved updates"), plan.reverse("initiatives:update_list") + as_of),
+        (_("Sources"), plan.reverse("initiatives:source_list") + as_of),
+    ]
+    return render(
+        request,
+        "initiatives/edition_detail.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "edition": edition,
+            "lists": lists,
+            "status_rows": crosstab(lists, "statuses"),
+            "schedule_rows": crosstab(lists, "schedules"),
+            "outcome_rows": crosstab(lists, "outcomes"),
+            "closed": edition.plan.is_closed(edition.as_of),
+            "headlines": edition.headlines(),
+            "pages": pages,
+        },
+    )
+
+
+CHANGE_COLUMNS = (
+    "change",
+    "list",
+    "item",
+    "title_en",
+    "title_zh",
+    "focus_area",
+    "members",
+    "what",
+    "before",
+    "after",
+    "date",
+    "url",
+    "is_illustrative",
+)
+
+
+def change_rows(request, changes):
+    """The changes as rows of CHANGE_COLUMNS, one for each changed figure, report and
+    revised field: what the CSV and JSON downloads hold."""
+
+    def row(record, change, what, before, after, day, url, illustrative):
+        ref = record.item
+        return (
+            change,
+            ref.kind,
+            ref.code,
+            ref.title_en,
+            ref.title_zh,
+            ref.area,
+            " ".join(ref.members),
+            what,
+            before,
+            after,
+            day,
+            request.build_absolute_uri(url),
+            illustrative,
+        )
+
+    def shown(name, value):
+        if value is None:
+            return None
+        if name == "schedule":
+            return Schedule(value).slug
+        return value
+
+    for record in changes.items:
+        for name in record.changed:
+            yield row(
+                record,
+                "item",
+                name,
+                shown(name, record.before[name]),
+                shown(name, record.after[name]),
+                None,
+                record.item.url,
+                None,
+            )
+    for record in changes.reports:
+        report = record.report
+        corrected = report.supersedes
+        yield row(
+            record,
+            "correction" if record.is_correction else "report",
+            report.target.code + (f" ({report.member.slug})" if report.member else ""),
+            figure_value(corrected) if corrected else None,
+            figure_value(report),
+            report.as_of,
+            f"{record.item.url}#target-{report.target.code}",
+            report.is_illustrative,
+        )
+    for record in changes.revisions:
+        revision = record.revision
+        subject = revision.target.code if revision.target_id else record.item.code
+        for name, (old, new) in revision.changes.items():
+            yield row(
+                record,
+                "revision",
+                f"{subject} {name}",
+                old,
+                new,
+                timezone.localdate(revision.reviewed_at),
+                record.item.url,
+                revision.is_illustrative,
+            )
+
+
+def figure_value(report):
+    """A report's value as the downloads give it: the number, or for a milestone whether it
+    was reached."""
+    if report.value is None:
+        return report.milestone_reached
+    return report.value
+
+
+def changes_download(request, changes, export_format, filename):
+    rows = change_rows(request, changes)
+    if export_format == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # a byte-order mark, so that Excel reads the Chinese as UTF-8
+        writer = csv.writer(buffer)
+        writer.writerow(CHANGE_COLUMNS)
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
+        response = HttpResponse(buffer.getvalue(), content_type=SafeTableExport.FORMATS["csv"])
+        extension = "csv"
+    else:
+        data = [dict(zip(CHANGE_COLUMNS, row, strict=True)) for row in rows]
+        response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+        extension = "json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+class ChangesFilterForm(forms.Form):
+    """The changes of one focus area, or of the items of one member."""
+
+    area = forms.ChoiceField(label=_("Focus area"), required=False)
+    member = forms.ChoiceField(label=_("Member"), required=False)
+
+    def __init__(self, data, areas, members):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["area"].choices = everything + [(area.slug, area.name) for area in areas]
+        self.fields["member"].choices = everything + [(m.slug, m.name) for m in members]
+
+
+def edition_changes(request, slug, other=None, plan=None):
+    """What changed from an edition to another, or to today: items whose progress, status or
+    schedule changed, reports and revisions approved in between; as a page, CSV or JSON."""
+    plan, plans = viewed_plan(plan)
+    edition = published_edition(plan, slug)
+    later = published_edition(plan, other) if other is not None else None
+    export_format = request.GET.get("_export")
+    if export_format not in (None, "csv", "json"):
+        return HttpResponseBadRequest(_("Download as _export=csv or _export=json."))
+    form = ChangesFilterForm(
+        request.GET, FocusArea.objects.order_by("number"), Member.objects.order_by("position")
+    )
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            " ".join(message for messages in form.errors.values() for message in messages)
+        )
+    changes = edition.changes(later).filtered(
+        area=form.cleaned_data["area"] or None, member=form.cleaned_data["member"] or None
+    )
+    if export_format:
+        name = f"changes-{edition.slug}-{later.slug if later else 'today'}"
+        return changes_download(request, changes, export_format, name)
+    return render(
+        request,
+        "initiatives/edition_changes.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "edition": edition,
+            "later": later,
+            "changes": changes,
+            "form": form,
+            "sections": [
+                {
+                    "label": capfirst(model._meta.verbose_name_plural),
+                    "kind": kind,
+                    "items": [(record, changed_lines(record)) for record in items],
+                    "reports": reports,
+                    "revisions": revisions,
+                }
+                for (model, *_), (kind, items, reports, revisions) in zip(
+                    LISTS, changes.by_list(), strict=True
+                )
+            ],
+            "downloads": [(label, export_link(request, key)) for key, label in DOWNLOADS],
+        },
+    )
+
+
+DOWNLOADS = (("csv", _("CSV")), ("json", _("JSON")))
+CHANGED_NAMES = {"progress": _("Progress"), "status": _("Status"), "schedule": _("Schedule")}
+
+
+def export_link(request, export_format):
+    query = request.GET.copy()
+    query["_export"] = export_format
+    return f"?{query.urlencode()}"
+
+
+def changed_lines(record):
+    """What changed of an item, for the page: (field, name, before, after), a status by its
+    label."""
+    statuses = dict(Status.choices)
+    lines = []
+    for name in record.changed:
+        before, after = record.before[name], record.after[name]
+        if name == "status":
+            before, after = statuses.get(before, before), statuses.get(after, after)
+        lines.append((name, CHANGED_NAMES[name], before, after))
+    return lines
 
 
 def methods(request, plan=None):

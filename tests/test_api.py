@@ -37,6 +37,7 @@ def test_index_names_every_endpoint(client, site):
         "reports",
         "revisions",
         "periods",
+        "editions",
     }
     assert data["targets"] == "http://testserver/api/targets/"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from . import DEMO_DATE
+from .editions import BRIEFING_APPROVAL, add_editions
 from .plan import INITIATIVES, PROJECTS, Figure, Item
 from .reference import (
     ACCOUNTS,
@@ -265,6 +266,7 @@ class Builder:
             "initiatives.revision",
             "initiatives.progressreport",
             "initiatives.statuschange",
+            "initiatives.edition",
         ]
         require(set(order) >= set(self.rows), f"no load order for {set(self.rows) - set(order)}")
         return [row for model in order for _, row in sorted(self.rows.get(model, []))]
@@ -402,6 +404,9 @@ class Builder:
                 "position": position,
             },
         )
+        # The briefing's figures were approved by the day it presented them: its edition
+        # (demo/editions.py) shows them as of that day.
+        submitted, reviewed = BRIEFING_APPROVAL.get(figure.source, (date(2024, 12, 5), None))
         for published in figure.published:
             self.report(
                 code,
@@ -413,8 +418,8 @@ class Builder:
                 note=published.note,
                 source=figure.source,
                 reporter=OFFICE,
-                submitted=date(2024, 12, 5),
-                reviewed=date(2024, 12, 6),
+                submitted=submitted,
+                reviewed=reviewed or date(2024, 12, 6),
                 illustrative=False,
             )
         for as_of, value in figure.series:
@@ -748,4 +753,5 @@ def build():
     for item in PROJECTS:
         builder.plan_item("project", item)
     builder.tasks()
+    add_editions(builder)
     return builder.output()

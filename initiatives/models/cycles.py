@@ -1,5 +1,6 @@
 """Time in a plan round: the office's reporting periods and its dated editions."""
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -407,7 +408,13 @@ class Edition(models.Model):
 
     def items(self):
         """The plan's items with their figures as of the edition's date."""
-        return figures_as_of(PlanItem.objects.in_plan(self.plan), self.as_of)
+        return figures_as_of(self.plan, PlanItem.objects.in_plan(self.plan), self.as_of)
+
+    def rows(self, fields, items=None):
+        """Named rows of `fields` of the plan's items (or of `items`) as of the edition's
+        date, read as tuples in one query: for summaries of every item."""
+        items = PlanItem.objects.in_plan(self.plan) if items is None else items
+        return rows_as_of(self.plan, items, self.as_of, fields)
 
     def headlines(self):
         """The plan's headline indicators with their figures as of the edition's date."""
@@ -421,19 +428,30 @@ class Edition(models.Model):
         return changes_between(self.plan, self.as_of, until.as_of if until else None)
 
 
-def figures_as_of(items, day):
-    """Items with their figures as of `day`: reports dated and approved by then."""
-    try:  # TEMPORARY until with_progress(approved_by=) lands
-        return items.with_progress(today=day, approved_by=day)
-    except TypeError:
-        return items.with_progress(today=day)
+def figures_as_of(plan, items, day):
+    """Items of `plan` with their figures as its pages show them on `day`: reports dated and
+    approved by then, terms and statuses of then, and outcomes once the plan has closed."""
+    return items.with_outcome(plan, today=day, approved_by=day)
 
 
 def targets_as_of(targets, day):
-    try:  # TEMPORARY until with_progress(approved_by=) lands
-        return targets.with_progress(today=day, approved_by=day)
-    except TypeError:
-        return targets.with_progress()
+    return targets.with_progress(today=day, approved_by=day)
+
+
+# The fields whose value of then with_progress(approved_by=) annotates beside them.
+THEN_FIELDS = {name: f"{name}_then" for name in ("status", "start_date", "due_date")}
+
+
+def rows_as_of(plan, items, day, fields):
+    """Named rows of `fields` of `items` as of `day` (None: today, as today's pages show
+    them), in one query; a status or an item's dates are those of then."""
+    Row = namedtuple("Row", fields)
+    if day is None:
+        queryset, asked = items.with_outcome(plan), fields
+    else:
+        queryset = figures_as_of(plan, items, day)
+        asked = [THEN_FIELDS.get(name, name) for name in fields]
+    return [Row(*values) for values in queryset.order_by().values_list(*asked)]
 
 
 def end_of(day):
@@ -442,7 +460,7 @@ def end_of(day):
 
 
 # What the difference between two dates compares of each item, as with_progress() names it.
-COMPARED = ("progress", "status", "schedule")
+COMPARED = ("progress", "status", "schedule", "outcome")
 PROGRESS_DECIMALS = 1  # a change the pages would not show is no change
 
 
@@ -466,7 +484,7 @@ class ItemRef:
 @dataclass(frozen=True)
 class ItemChange:
     """An item whose figures differ between the two dates: `before` and `after` map each of
-    COMPARED (and `outcome` on a closed plan) to its value then."""
+    COMPARED to its value then (`outcome` is None while the plan is open)."""
 
     item: ItemRef
     before: dict
@@ -550,7 +568,7 @@ def compared_values(row):
 
 def changes_between(plan, since, until=None):
     """What changed in `plan` from the day `since` to the day `until` (None: today): items
-    whose progress, status or schedule position changed (figures as of each day, reports
+    whose progress, status, schedule position or outcome changed (figures as of each day, reports
     approved by then), reports approved in between (new ones and corrections) and revisions
     approved in between.
 
@@ -560,10 +578,9 @@ def changes_between(plan, since, until=None):
     if until is not None and until < since:
         since, until = until, since
     fields = ("pk", "kind", "code", "title_en", "title_zh", "focus_area_id", *COMPARED)
-    items = PlanItem.objects.in_plan(plan).order_by()
-    before = {row.pk: row for row in figures_as_of(items, since).values_list(*fields, named=True)}
-    later = figures_as_of(items, until) if until else items.with_progress()
-    after = {row.pk: row for row in later.values_list(*fields, named=True)}
+    items = PlanItem.objects.in_plan(plan)
+    before = {row.pk: row for row in rows_as_of(plan, items, since, fields)}
+    after = {row.pk: row for row in rows_as_of(plan, items, until, fields)}
     areas = dict(FocusArea.objects.values_list("pk", "slug"))
     leads, co = {}, {}
     responsibilities = (
