@@ -66,24 +66,41 @@ class PlanItemQuerySet(models.QuerySet):
             .annotate(revised=Exists(revised))
         )
 
-    def with_progress(self, today=None):
+    def with_progress(self, today=None, approved_by=None):
         """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None),
         `last_reported` (the as-of date of the latest approved report behind the item),
         `no_report` (no approved report behind it: "no report yet") and `disagreement` (a
         Disagreement value where the declared status contradicts the schedule, or None).
 
+        With `approved_by` (a day), the item as it stood at the end of that day: only the
+        reports dated by `today` and approved by then count, against the terms in effect then
+        (dates, baselines, targets), and its status is the one it had then. `status_then`,
+        `start_date_then` and `due_date_then` hold those, and the rows read come back with
+        them in place of the fields (progress.ThenIterable). Without it, every approved
+        report counts, whatever its date, against the terms and the status now.
+
         The figures are nested correlated subqueries (a target's latest report, inside an
         item's mean, inside a project's roll-up of its tasks) that take Django far longer to
-        build than the database takes to run; they are built once per model, database and day,
-        and reused as compiled SQL (progress.CompiledSQL).
+        build than the database takes to run; they are built once per model, database, day
+        and approval day, and reused as compiled SQL (progress.CompiledSQL).
         """
         today = today or clock.today()
 
-        def build():
-            return self.model._default_manager.using(self.db).order_by().built_progress(today)
+        as_of = {} if approved_by is None else {"approved_by": approved_by}
 
-        compiled = progress.compiled_annotations(self.model, self.db, today, build, ANNOTATIONS)
-        return self.annotate(
+        def build():
+            manager = self.model._default_manager.using(self.db)
+            return manager.order_by().built_progress(today, **as_of)
+
+        names = ANNOTATIONS if approved_by is None else ANNOTATIONS + THEN_ANNOTATIONS
+        compiled = progress.compiled_annotations(
+            self.model, self.db, today, build, names, approved_by
+        )
+        queryset = self
+        if approved_by is not None:
+            queryset = self.annotate(**{name: compiled[name] for name in THEN_ANNOTATIONS})
+            queryset._iterable_class = progress.ThenIterable
+        return queryset.annotate(
             progress=compiled["progress"], last_reported=compiled["last_reported"]
         ).annotate(
             schedule=compiled["schedule"],
@@ -91,18 +108,24 @@ class PlanItemQuerySet(models.QuerySet):
             disagreement=compiled["disagreement"],
         )
 
-    def built_progress(self, today):
+    def built_progress(self, today, approved_by=None):
         """with_progress() built from Django expressions: what is compiled once, and what the
         tests compare the compiled figures with."""
         from .targets import Target
 
-        own = Target.objects.filter(item=OuterRef("pk")).order_by().with_progress()
+        own = (
+            Target.objects.filter(item=OuterRef("pk")).order_by().with_progress(today, approved_by)
+        )
         own_last = over_rows(own, progress.SQLMax, "latest_as_of")
         if self.model.KIND == ItemKind.TASK:
             rolled = over_rows(own, progress.SQLAvg, "progress")
             last = own_last
         else:
-            tasks = Task.objects.filter(parent=OuterRef("pk")).order_by().with_progress(today)
+            tasks = (
+                Task.objects.filter(parent=OuterRef("pk"))
+                .order_by()
+                .with_progress(today, approved_by)
+            )
             rolled = progress.rolled_up_progress(
                 over_rows(own, progress.SQLSum, "progress"),
                 over_rows(own, progress.SQLCount, "progress"),
@@ -110,20 +133,55 @@ class PlanItemQuerySet(models.QuerySet):
                 over_rows(tasks, progress.SQLCount, "progress"),
             )
             last = progress.LaterDate(own_last, over_rows(tasks, progress.SQLMax, "last_reported"))
+        goal_term = F if approved_by is None else (lambda name: F(name + progress.THEN))
         unmet = Exists(
-            own.filter(progress.has_goal())
+            own.filter(progress.has_goal(goal_term))
             .filter(Q(progress__isnull=True) | Q(progress__lt=100))
             .values("pk")
         )
+        queryset, terms = self, {}
+        if approved_by is not None:
+            queryset = self.with_terms_then(approved_by)
+            terms = {
+                "status": F("status_then"),
+                "start": F("start_date_then"),
+                "due": F("due_date_then"),
+            }
+        status = terms.get("status", F("status"))
+        no_report = progress.no_report_condition(
+            today, status=status, start=terms.get("start", F("start_date"))
+        )
         return (
-            self.annotate(progress=rolled, last_reported=last)
+            queryset.annotate(progress=rolled, last_reported=last)
             .annotate(
-                schedule=progress.schedule_position(F("progress"), F("last_reported"), today),
-                no_report=ExpressionWrapper(
-                    progress.no_report_condition(today), output_field=models.BooleanField()
+                schedule=progress.schedule_position(
+                    F("progress"), F("last_reported"), today, **terms
                 ),
+                no_report=ExpressionWrapper(no_report, output_field=models.BooleanField()),
             )
-            .annotate(disagreement=progress.status_check(F("schedule"), F("progress"), unmet))
+            .annotate(
+                disagreement=progress.status_check(F("schedule"), F("progress"), unmet, status)
+            )
+        )
+
+    def with_terms_then(self, day):
+        """Annotate `status_then`, `start_date_then` and `due_date_then`: the item's status and
+        period as they stood at the end of `day` (see with_progress())."""
+        from .revisions import Revision
+        from .targets import StatusChange
+
+        cutoff = progress.end_of(day)
+        periods = Revision.objects.approved().filter(item=OuterRef("pk"), target__isnull=True)
+        field = PlanItem._meta.get_field
+        changes = StatusChange.objects.filter(item=OuterRef("pk"))
+        return self.annotate(
+            status_then=progress.status_then(changes, cutoff, field("status").clone()),
+            **{
+                name + progress.THEN: progress.value_then(
+                    field(name), F(name), progress.revised_pair(periods, name, cutoff)
+                )
+                for name in PlanItem.GOVERNED_FIELDS
+            },
         )
 
     def no_report(self):
@@ -158,6 +216,7 @@ class PlanItemQuerySet(models.QuerySet):
 
 
 ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")
+THEN_ANNOTATIONS = ("status_then", "start_date_then", "due_date_then")  # with approved_by
 
 
 def over_rows(queryset, function, field):

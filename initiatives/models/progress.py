@@ -26,9 +26,15 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
   a target is not met. The contradiction is a Disagreement value, NULL when none.
 - A figure is stale when it was approved as of a date more than TRACKER_STALE_AFTER_DAYS before
   today (`stale_cutoff`): the pages flag it "not updated since" that date.
+- The plan as of a past day D (`with_progress(today=D, approved_by=D)`): only the reports dated
+  by D and approved by the end of D count (a correction approved later leaves the report it
+  corrects in place), and each governed term and each item's status is what it was at the end
+  of D (`value_then`, `status_then`). Nothing is stored for it: approved reports are never
+  edited, an approved revision keeps the value it replaced and a status change the status it
+  left, so the past is read back from the records of each change.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connections
@@ -42,8 +48,11 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
+    Subquery,
+    TextField,
     Value,
     When,
 )
@@ -57,6 +66,8 @@ from django.db.models.lookups import (
     LessThan,
     LessThanOrEqual,
 )
+from django.db.models.query import ModelIterable
+from django.utils import timezone
 
 from .choices import Direction, Disagreement, Measure, Schedule, Status
 
@@ -120,32 +131,32 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
-def report_ratio():
+def report_ratio(term=OuterRef):
     """Ratio of a report's value between its target's baseline (0) and target (1).
 
-    Evaluated inside a ProgressReport subquery whose outer query is the Target.
+    Evaluated inside a ProgressReport subquery whose outer query is the Target; `term(name)`
+    reads a term of that target (OuterRef to the field, or to its value then).
     """
-    value = _float(F("value"))
-    baseline = _float(OuterRef("baseline_value"))
-    target = _float(OuterRef("target_value"))
+    value, reached = F("value"), F("milestone_reached")
+    number = _float(value)
+    baseline = _float(term("baseline_value"))
+    target = _float(term("target_value"))
     return Case(
         When(
-            Exact(OuterRef("measure"), Measure.MILESTONE),
-            then=Case(When(milestone_reached=True, then=Value(1.0)), default=Value(0.0)),
+            Exact(term("measure"), Measure.MILESTONE),
+            then=Case(When(Exact(reached, True), then=Value(1.0)), default=Value(0.0)),
         ),
-        When(IsNull(OuterRef("target_value"), True), then=Value(None)),
-        When(
-            IsNull(OuterRef("baseline_value"), False), then=(value - baseline) / (target - baseline)
-        ),
-        When(Exact(OuterRef("direction"), Direction.HIGHER), then=value / target),
-        When(LessThanOrEqual(F("value"), OuterRef("target_value")), then=Value(1.0)),
+        When(IsNull(term("target_value"), True), then=Value(None)),
+        When(IsNull(term("baseline_value"), False), then=(number - baseline) / (target - baseline)),
+        When(Exact(term("direction"), Direction.HIGHER), then=number / target),
+        When(LessThanOrEqual(value, term("target_value")), then=Value(1.0)),
         default=Value(0.0),
         output_field=FloatField(),
     )
 
 
-def report_percent():
-    ratio = report_ratio()
+def report_percent(term=OuterRef):
+    ratio = report_ratio(term)
     return Case(
         When(IsNull(ratio, True), then=Value(None)),
         When(LessThanOrEqual(ratio, 0), then=Value(0.0)),
@@ -155,18 +166,19 @@ def report_percent():
     )
 
 
-def report_exceeded():
+def report_exceeded(term=OuterRef):
     """Whether a report's value is strictly beyond its target, in the target's direction."""
+    value = F("value")
     return Case(
         When(
-            Exact(OuterRef("measure"), Measure.MILESTONE) | IsNull(OuterRef("target_value"), True),
+            Exact(term("measure"), Measure.MILESTONE) | IsNull(term("target_value"), True),
             then=Value(False),
         ),
         When(
-            Exact(OuterRef("direction"), Direction.HIGHER),
-            then=GreaterThan(F("value"), OuterRef("target_value")),
+            Exact(term("direction"), Direction.HIGHER),
+            then=GreaterThan(value, term("target_value")),
         ),
-        default=LessThan(F("value"), OuterRef("target_value")),
+        default=LessThan(value, term("target_value")),
         output_field=BooleanField(),
     )
 
@@ -193,15 +205,17 @@ def schedule_bucket(progress, start, end, today):
         default=_float(elapsed) * Value(100.0) / _float(span),
         output_field=FloatField(),
     )
-    width = 2 * SCHEDULE_TOLERANCE
-    bucket = Func(
-        Func(
-            (progress - expected + Value(float(SCHEDULE_TOLERANCE))) / Value(float(width)),
-            function="FLOOR",
-        ),
-        function="SIGN",
-    )
-    return Cast(bucket, IntegerField())
+    return Cast(Bucket(progress, expected - Value(float(SCHEDULE_TOLERANCE))), IntegerField())
+
+
+class Bucket(Func):
+    """sign(floor((progress - (expected - tolerance)) / (2 * tolerance))), with `progress` as
+    shallow in the SQL as it can be: it nests the roll-up's subqueries, and the disagreement
+    nests this, within SQLite's parser depth."""
+
+    template = f"SIGN(FLOOR((%(expressions)s) / {float(2 * SCHEDULE_TOLERANCE)}))"
+    arg_joiner = " - "
+    output_field = FloatField()
 
 
 def silence_rules():
@@ -218,50 +232,52 @@ def silent_too_long(start, end, today):
     )
 
 
-def no_report_condition(today):
+def no_report_condition(today, status=None, start=None):
     """An item owed a report with no approved one behind it: "no report yet". A cancelled item
     is owed none, nor one whose time has not begun. Reads the `last_reported` of
-    PlanItemQuerySet.with_progress()."""
+    PlanItemQuerySet.with_progress(); `status` and `start` are the item's (as they were then,
+    in a plan as of a past day; the fields by default)."""
+    status = F("status") if status is None else status
+    start = F("start_date") if start is None else start
     return (
         Q(last_reported__isnull=True)
-        & ~Q(status=Status.CANCELLED)
-        & (Q(start_date__isnull=True) | Q(start_date__lte=today))
+        & ~Q(Exact(status, Status.CANCELLED))
+        & Q(IsNull(start, True) | LessThanOrEqual(start, today))
     )
 
 
-def schedule_position(progress, last_reported, today):
+def schedule_position(progress, last_reported, today, status=None, start=None, due=None):
     """The Schedule value of an item, from its progress and last-reported expressions and
-    today's date."""
+    today's date; `status`, `start` and `due` are the item's (as they were then, as of a past
+    day; the fields by default)."""
+    status = F("status") if status is None else status
+    start = F("start_date") if start is None else start
+    due = F("due_date") if due is None else due
     today = Value(today)
-    effective = Case(
-        When(status=Status.COMPLETED, then=Value(100.0)),
-        default=progress,
-        output_field=FloatField(),
-    )
+    completed = Exact(status, Status.COMPLETED)
+    # A completed item is placed as at 100 %: a branch of its own rather than a CASE around
+    # `progress`, which the disagreement nests in turn (SQLite's parser has a depth limit).
     return Case(
-        When(status=Status.CANCELLED, then=Value(None)),
+        When(Exact(status, Status.CANCELLED), then=Value(None)),
+        When(LessThan(due, today) & ~Q(completed), then=Value(Schedule.OVERDUE.value)),
+        When(IsNull(start, True) | IsNull(due, True), then=Value(None)),
+        When(completed, then=schedule_bucket(Value(100.0), start, due, today)),
         When(
-            Q(due_date__lt=today) & ~Q(status=Status.COMPLETED),
-            then=Value(Schedule.OVERDUE.value),
-        ),
-        When(Q(start_date__isnull=True) | Q(due_date__isnull=True), then=Value(None)),
-        When(
-            IsNull(last_reported, True)
-            & ~Q(status=Status.COMPLETED)
-            & silent_too_long(F("start_date"), F("due_date"), today),
+            IsNull(last_reported, True) & silent_too_long(start, due, today),
             then=Value(Schedule.BEHIND.value),
         ),
-        default=schedule_bucket(effective, F("start_date"), F("due_date"), today),
+        default=schedule_bucket(progress, start, due, today),
         output_field=IntegerField(),
     )
 
 
-def status_check(schedule, progress, unmet_target):
+def status_check(schedule, progress, unmet_target, status=None):
     """The Disagreement between an item's declared status and its figures, or NULL.
 
     `unmet_target` is a condition: one of the item's own targets with a goal is short of it
-    or has no approved figure (a target never reported is not met)."""
-    status = F("status")
+    or has no approved figure (a target never reported is not met). `status` is the item's
+    (as it was then, as of a past day; the field by default)."""
+    status = F("status") if status is None else status
 
     def declared(*statuses):
         return In(status, [value.value for value in statuses])
@@ -289,24 +305,25 @@ def status_check(schedule, progress, unmet_target):
     )
 
 
-def has_goal():
+def has_goal(term=F):
     """A target that something can be measured against: a milestone, or a target value (a
     monitored indicator has none)."""
-    return Q(measure=Measure.MILESTONE) | Q(target_value__isnull=False)
+    return Q(Exact(term("measure"), Measure.MILESTONE)) | Q(IsNull(term("target_value"), False))
 
 
-def target_schedule_position(progress, today):
+def target_schedule_position(progress, today, term=F):
     """The Schedule value of a target, by the items' rule: its time runs from its baseline
     date (or its item's start) to its target date; unknown without both, or without
     progress; overdue once the target date has passed short of 100.
 
     A target with a goal and no approved region-wide report (`latest_as_of`, as annotated by
     TargetQuerySet.with_progress()) is behind once enough of its time has passed without one,
-    as an item is, and overdue after its date."""
+    as an item is, and overdue after its date. `term(name)` reads a term of the target (F, or
+    its value then)."""
     today = Value(today)
-    start = Coalesce(F("baseline_date"), F("item__start_date"))
-    end = F("target_date")
-    silent = IsNull(F("latest_as_of"), True) & has_goal()
+    start = Coalesce(term("baseline_date"), term("item__start_date"))
+    end = term("target_date")
+    silent = IsNull(F("latest_as_of"), True) & has_goal(term)
     return Case(
         When(IsNull(start, True) | IsNull(end, True), then=Value(None)),
         When(LessThanOrEqual(end, start), then=Value(None)),
@@ -338,6 +355,108 @@ def is_stale(as_of, today):
     return as_of is not None and as_of < stale_cutoff(today)
 
 
+THEN = "_then"  # the suffix of an annotation holding a field's value as it was on a past day
+
+
+def end_of(day):
+    """The first moment after `day` in the site's time zone: what was approved or changed "by
+    `day`" was approved or changed before it."""
+    midnight = datetime.combine(day + timedelta(days=1), time.min)
+    return timezone.make_aware(midnight, timezone.get_default_timezone())
+
+
+class RevisedPair(Func):
+    """The [old, new] pair a revision's `changes` keeps for the field `name`, as JSON."""
+
+    template = "(%(expressions)s -> %(name)s)"
+
+    def __init__(self, changes, name):
+        super().__init__(changes, output_field=JSONField())
+        self.name = name
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, name="%s", **extra_context)
+        return sql, (*params, self.name)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(
+            compiler, connection, template="JSON_EXTRACT(%(expressions)s, %%s)", **extra_context
+        )
+        return sql, (*params, f'$."{self.name}"')
+
+
+class ValueBefore(Func):
+    """The first element of a revision's pair (the value it replaced, NULL when it was
+    empty), or when there is no such revision (the pair is NULL) the value now: one JSON
+    function over COALESCE(pair, [now]), with no CASE."""
+
+    template = "(COALESCE(%(pair)s, JSONB_BUILD_ARRAY((%(now)s)::text)) ->> 0)"
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        pair, now = (compiler.compile(expression) for expression in self.source_expressions)
+        sql = (template or self.template) % {"pair": pair[0], "now": now[0]}
+        return sql, (*pair[1], *now[1])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "JSON_EXTRACT(COALESCE(%(pair)s, JSON_ARRAY(%(now)s)), '$[0]')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def first_revised_later(revisions, name, cutoff):
+    """The first of `revisions` (a record's approved revisions, correlated to it with
+    OuterRef) that revised the field `name` from `cutoff` on."""
+    return revisions.filter(reviewed_at__gte=cutoff, changes__has_key=name).order_by(
+        "reviewed_at", "pk"
+    )
+
+
+def revised_pair(revisions, name, cutoff):
+    """The [old, new] pair of the field `name` in the first revision of it from `cutoff` on:
+    a subquery, NULL when there is none. Where the value is read deep in the figures (a
+    target's terms, inside a report's subquery inside a task's inside a project's), SQLite's
+    parser cannot nest one more subquery: there the revision is joined instead (a
+    FilteredRelation on the pk of first_revised_later(), and RevisedPair on its changes)."""
+    first = first_revised_later(revisions, name, cutoff)
+    return Subquery(first.annotate(pair=RevisedPair(F("changes"), name)).values("pair")[:1])
+
+
+def value_then(field, current, pair):
+    """A governed field's value as it stood then: the value the first revision of it approved
+    since replaced (`pair`, that revision's [old, new], NULL when there is none), else its
+    value now (`current`, e.g. F of the field). A revision keeps each value as text
+    (revisions.stored), and the value it replaced may be empty (JSON null)."""
+    return Cast(ValueBefore(pair, current), field.clone())
+
+
+def status_then(changes, cutoff, field):
+    """An item's status as it stood at `cutoff`: the status its latest change before then
+    moved it to, else the one its first later change moved it from, else its status now.
+
+    `changes` are the item's StatusChange rows (correlated to it with OuterRef)."""
+    before = changes.filter(changed_at__lt=cutoff).order_by("-changed_at", "-pk")
+    after = changes.filter(changed_at__gte=cutoff).order_by("changed_at", "pk")
+    return Coalesce(
+        Subquery(before.values("new_status")[:1]),
+        NullIf(Subquery(after.values("old_status")[:1]), Value("")),
+        F("status"),
+        output_field=field,
+    )
+
+
+class ThenIterable(ModelIterable):
+    """Model instances as they stood on a past day: each `<field>_then` annotation takes the
+    place of its field, so that pages, tables, exports and the API show the terms and the
+    status of then without knowing it. Such an instance is for reading, never for saving."""
+
+    def __iter__(self):
+        names = [name for name in self.queryset.query.annotation_select if name.endswith(THEN)]
+        for obj in super().__iter__():
+            for name in names:
+                setattr(obj, name.removesuffix(THEN), getattr(obj, name))
+            yield obj
+
+
 class CompiledSQL(Expression):
     """An expression compiled once to SQL, put back into any query of the same model.
 
@@ -364,10 +483,11 @@ _compiled = {}
 COMPILED_KEPT = 32  # (model, database, day) entries; a process rarely needs more than two
 
 
-def compiled_annotations(model, using, today, build, names):
+def compiled_annotations(model, using, today, build, names, approved_by=None):
     """CompiledSQL for each named annotation of the queryset `build()` returns, built the
-    first time for this model, database and day, and then kept."""
-    key = (model, using, connections[using].vendor, today, silence_rules())
+    first time for this model, database, day and approval day (None: every approval), and
+    then kept."""
+    key = (model, using, connections[using].vendor, today, approved_by, silence_rules())
     found = _compiled.get(key)
     if found is None:
         query = build().query

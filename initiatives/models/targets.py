@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,13 +28,29 @@ class UUIDManager(models.Manager):
 
 
 class ProgressReportQuerySet(models.QuerySet):
-    def approved(self):
+    def approved(self, by_end_of=None):
         """The reports that count anywhere public: approved by the office, and not replaced
-        by an approved correction (an approved report is never edited: it is corrected)."""
+        by an approved correction (an approved report is never edited: it is corrected).
+
+        With `by_end_of` (a day), the reports that counted at the end of that day in the
+        site's time zone: approved by then, and not replaced by a correction approved by then
+        (the report a later correction replaces counts until the correction is approved)."""
         corrected = ProgressReport.objects.filter(
             supersedes=OuterRef("pk"), status=ReviewState.APPROVED
         )
-        return self.filter(status=ReviewState.APPROVED).exclude(Exists(corrected))
+        approved = self.filter(status=ReviewState.APPROVED)
+        if by_end_of is not None:
+            cutoff = progress.end_of(by_end_of)
+            corrected = corrected.filter(reviewed_at__lt=cutoff)
+            approved = approved.filter(reviewed_at__lt=cutoff)
+        return approved.exclude(Exists(corrected))
+
+    def as_of(self, day):
+        """The reports the plan as of `day` shows: dated by that day and approved by its end;
+        every approved report when `day` is None (the plan as of today)."""
+        if day is None:
+            return self.approved()
+        return self.approved(by_end_of=day).filter(as_of__lte=day)
 
     def in_plan(self, plan):
         return self.filter(target__item__plan=plan)
@@ -60,12 +76,22 @@ class TargetQuerySet(models.QuerySet):
 
         return self.prefetch_related(Prefetch("revisions", queryset=Revision.objects.in_effect()))
 
-    def with_progress(self):
+    def with_progress(self, today=None, approved_by=None):
         """Annotate the latest approved region-wide report and the progress it makes.
 
         `latest_value`, `latest_as_of`, `latest_report_id`: that report (None when none);
         `progress`: 0-100 or None (see progress.py); `exceeded`: beyond the target.
+
+        With `approved_by` (a day), the target as it stood at the end of that day: only the
+        reports dated by `today` (clock.today() by default) and approved by then count, and
+        its terms are those in effect then (`<field>_then` for each governed field; the rows
+        read come back with those values in place of the fields, progress.ThenIterable).
+        Without it, every approved report counts, whatever its date, against the terms now.
         """
+        if approved_by is not None:
+            return self.with_terms_then(approved_by).with_progress_then(
+                today or clock.today(), approved_by
+            )
         latest = (
             ProgressReport.objects.approved()
             .filter(target=OuterRef("pk"), member__isnull=True)
@@ -79,11 +105,67 @@ class TargetQuerySet(models.QuerySet):
             exceeded=Subquery(latest.annotate(x=progress.report_exceeded()).values("x")[:1]),
         )
 
+    def with_progress_then(self, today, approved_by):
+        """with_progress() as of a past day, after with_terms_then()."""
+        latest = (
+            ProgressReport.objects.approved(by_end_of=approved_by)
+            .filter(target=OuterRef("pk"), member__isnull=True, as_of__lte=today)
+            .order_by("-as_of", "-pk")
+        )
+
+        def term(name):
+            return OuterRef(name + progress.THEN)
+
+        return self.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_as_of=Subquery(latest.values("as_of")[:1]),
+            latest_report_id=Subquery(latest.values("pk")[:1]),
+            progress=Subquery(latest.annotate(p=progress.report_percent(term)).values("p")[:1]),
+            exceeded=Subquery(latest.annotate(x=progress.report_exceeded(term)).values("x")[:1]),
+        )
+
+    def with_terms_then(self, day):
+        """Annotate `<field>_then`, each governed term as it stood at the end of `day` (and
+        alias the item's start then, which a target's time may start from); the rows come
+        back with those values in place of the fields. Each term's revision is joined (see
+        progress.revised_pair)."""
+        from .revisions import Revision
+
+        cutoff = progress.end_of(day)
+        approved = Revision.objects.approved()
+        own = approved.filter(target=OuterRef("pk"))
+        queryset, terms = self, {}
+        for name in Target.GOVERNED_FIELDS:
+            first = progress.first_revised_later(own, name, cutoff).values("pk")[:1]
+            joined = FilteredRelation("revisions", condition=Q(revisions__pk=Subquery(first)))
+            queryset = queryset.alias(**{f"revised_{name}": joined})
+            terms[name + progress.THEN] = progress.value_then(
+                Target._meta.get_field(name),
+                F(name),
+                progress.RevisedPair(F(f"revised_{name}__changes"), name),
+            )
+        periods = approved.filter(item=OuterRef("item"), target__isnull=True)
+        item_start = progress.value_then(
+            PlanItem._meta.get_field("start_date"),
+            F("item__start_date"),
+            progress.revised_pair(periods, "start_date", cutoff),
+        )
+        queryset = queryset.alias(item_start_date_then=item_start).annotate(**terms)
+        queryset._iterable_class = progress.ThenIterable
+        return queryset
+
     def with_schedule(self, today=None):
         """Annotate `schedule`: where each target stands against its own time (after
-        with_progress(), whose `progress` it reads)."""
+        with_progress(), whose `progress` it reads, and whose terms: as they stood then, for
+        a past day)."""
         today = today or clock.today()
-        return self.annotate(schedule=progress.target_schedule_position(F("progress"), today))
+        term = F
+        if "target_date" + progress.THEN in self.query.annotations:
+
+            def term(name):  # item__start_date: the alias item_start_date_then
+                return F(name.replace("__", "_") + progress.THEN)
+
+        return self.annotate(schedule=progress.target_schedule_position(F("progress"), today, term))
 
     def with_outlook(self, today=None):
         """With the approved region-wide reports dated by `today` that Target.outlook() reads,

@@ -1,0 +1,249 @@
+"""The plan as of a past day: figures from the reports dated and approved by then, terms as
+revised by then, statuses as they were then, on every page, export and API list (?as_of=).
+
+One small plan, worked by hand. The day looked back on is D = 2025-06-30; the tracker's today
+is 2025-10-01. Approvals happen at given moments in the site's time zone (Asia/Shanghai).
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from initiatives.models import StatusChange, Target, Task
+from initiatives.models.choices import Schedule
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
+
+D = date(2025, 6, 30)
+TODAY = date(2025, 10, 1)
+
+
+@pytest.fixture
+def fixed_today():
+    with override_settings(TRACKER_TODAY=TODAY):
+        yield
+
+
+def at(day, hour=12, minute=0):
+    """A moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+def approved(make, target, value, as_of, reviewed_on, **fields):
+    return make.report(target, value=value, as_of=as_of, reviewed_at=at(reviewed_on), **fields)
+
+
+def item_as_of(item, day=D, today=None):
+    return type(item).objects.with_progress(today=today or day, approved_by=day).get(pk=item.pk)
+
+
+def item_now(item):
+    return type(item).objects.with_progress().get(pk=item.pk)
+
+
+def target_as_of(target, day=D):
+    rows = Target.objects.filter(pk=target.pk).with_progress(today=day, approved_by=day)
+    return rows.with_schedule(day).get()
+
+
+def target_now(target):
+    return Target.objects.filter(pk=target.pk).with_progress().with_schedule().get()
+
+
+@pytest.fixture
+def task(make):
+    """A task of 2025 with one target from 0 to 100."""
+    return make.task(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+
+
+@pytest.fixture
+def goal(make, task):
+    return make.target(task, baseline_value=0, target_value=100)
+
+
+class TestReports:
+    def test_a_report_dated_after_the_day_is_left_out(self, make, task, goal):
+        approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        approved(make, goal, 60, date(2025, 7, 31), date(2025, 8, 5))
+        then = item_as_of(task)
+        assert then.progress == pytest.approx(40)
+        assert then.last_reported == date(2025, 3, 31)
+        assert item_now(task).progress == pytest.approx(60)
+
+    def test_a_report_approved_after_the_day_counts_only_without_approved_by(
+        self, make, task, goal
+    ):
+        approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        approved(make, goal, 50, date(2025, 6, 15), date(2025, 7, 5))
+        assert item_as_of(task).progress == pytest.approx(40)
+        # Dated by D, approved whenever: the final balance's figures.
+        assert Task.objects.with_progress(today=D).get(pk=task.pk).progress == pytest.approx(50)
+
+    def test_approved_by_the_end_of_the_day_in_the_sites_time_zone(self, make, task, goal):
+        late_evening = make.report(
+            goal, value=30, as_of=date(2025, 6, 1), reviewed_at=at(D, 23, 50)
+        )
+        assert item_as_of(task).progress == pytest.approx(30)
+        type(late_evening).objects.filter(pk=late_evening.pk).update(
+            reviewed_at=at(D + timedelta(days=1), 0, 10)
+        )
+        assert item_as_of(task).progress is None
+        assert item_as_of(task).no_report is True
+
+    def test_a_correction_approved_after_the_day_leaves_the_old_figure(self, make, task, goal):
+        old = approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        approved(
+            make,
+            goal,
+            45,
+            date(2025, 3, 31),
+            date(2025, 7, 10),
+            supersedes=old,
+            correction_reason="Recounted.",
+        )
+        assert target_as_of(goal).latest_value == Decimal(40)
+        assert item_as_of(task).progress == pytest.approx(40)
+        assert target_now(goal).latest_value == Decimal(45)
+        assert item_now(task).progress == pytest.approx(45)
+
+    def test_a_correction_approved_by_the_day_replaces_the_old_figure(self, make, task, goal):
+        old = approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        approved(
+            make,
+            goal,
+            45,
+            date(2025, 3, 31),
+            date(2025, 5, 10),
+            supersedes=old,
+            correction_reason="Recounted.",
+        )
+        assert item_as_of(task).progress == pytest.approx(45)
+
+    def test_the_plans_reports_as_of_the_day(self, make, task, goal):
+        from initiatives.models import ProgressReport
+
+        kept = approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        approved(make, goal, 60, date(2025, 7, 31), date(2025, 8, 5))
+        approved(make, goal, 50, date(2025, 6, 15), date(2025, 7, 5))
+        make.report(goal, value=55, as_of=date(2025, 5, 1), status="submitted")
+        assert list(ProgressReport.objects.as_of(D)) == [kept]
+        assert ProgressReport.objects.as_of(None).count() == 3
+
+
+class TestTerms:
+    def test_a_target_revised_after_the_day_keeps_its_old_terms(self, make, task):
+        goal = make.target(task, baseline_value=0, target_value=200)
+        approved(make, goal, 50, date(2025, 3, 31), date(2025, 4, 10))
+        make.revision(goal, {"target_value": ("100", "200")}, reviewed_at=at(date(2025, 9, 1)))
+        then = target_as_of(goal)
+        assert then.target_value == Decimal(100)
+        assert then.progress == pytest.approx(50)  # 50 of 100
+        assert item_as_of(task).progress == pytest.approx(50)
+        assert target_now(goal).progress == pytest.approx(25)  # 50 of 200
+        assert item_now(task).progress == pytest.approx(25)
+
+    def test_a_revision_approved_by_the_day_is_in_effect(self, make, task):
+        goal = make.target(task, baseline_value=0, target_value=200)
+        approved(make, goal, 50, date(2025, 3, 31), date(2025, 4, 10))
+        make.revision(goal, {"target_value": ("100", "200")}, reviewed_at=at(date(2025, 5, 1)))
+        assert target_as_of(goal).progress == pytest.approx(25)
+
+    def test_the_earliest_later_revision_says_what_held_then(self, make, task):
+        goal = make.target(
+            task, baseline_value=10, target_value=300, target_date=date(2025, 12, 31)
+        )
+        approved(make, goal, 60, date(2025, 3, 31), date(2025, 4, 10))
+        make.revision(
+            goal,
+            {"target_value": ("110", "200"), "baseline_value": (None, "10")},
+            reviewed_at=at(date(2025, 8, 1)),
+        )
+        make.revision(goal, {"target_value": ("200", "300")}, reviewed_at=at(date(2025, 9, 1)))
+        make.revision(
+            goal, {"target_date": ("2026-06-30", "2025-12-31")}, reviewed_at=at(date(2025, 7, 1))
+        )
+        then = target_as_of(goal)
+        assert (then.baseline_value, then.target_value) == (None, Decimal(110))
+        assert then.target_date == date(2026, 6, 30)
+        # Without a baseline a rising target counts from zero: 60 of 110.
+        assert then.progress == pytest.approx(60 / 110 * 100)
+        assert target_now(goal).progress == pytest.approx(50 / 290 * 100)
+
+    def test_an_items_dates_as_they_stood(self, make):
+        task = make.task(start_date=date(2025, 1, 1), due_date=date(2025, 6, 1))
+        make.target(task, target_value=100)
+        make.revision(task, {"due_date": ("2025-06-01", "2026-06-30")}, reviewed_at=at(TODAY))
+        task.due_date = date(2026, 6, 30)
+        task.save()
+        then = item_as_of(task)
+        assert then.due_date == date(2025, 6, 1)
+        assert then.schedule == Schedule.OVERDUE  # due then before D, not completed
+        assert item_now(task).due_date == date(2026, 6, 30)
+
+    def test_the_schedule_of_a_target_by_its_terms_then(self, make, task):
+        goal = make.target(task, baseline_value=0, target_value=100, target_date=date(2025, 12, 31))
+        approved(make, goal, 10, date(2025, 3, 31), date(2025, 4, 10))
+        make.revision(
+            goal, {"target_date": ("2025-06-01", "2025-12-31")}, reviewed_at=at(date(2025, 8, 1))
+        )
+        assert target_as_of(goal).schedule == Schedule.OVERDUE  # due 2025-06-01 then
+        assert Target.objects.filter(pk=goal.pk).with_progress().with_schedule(
+            D
+        ).get().schedule == (Schedule.BEHIND)
+
+
+class TestStatus:
+    def change(self, item, old, new, day):
+        return StatusChange.objects.create(
+            item=item, old_status=old, new_status=new, reason="As reported.", changed_at=at(day)
+        )
+
+    def test_the_status_of_the_latest_change_by_the_day(self, task):
+        self.change(task, "not_started", "on_track", date(2025, 2, 1))
+        self.change(task, "on_track", "delayed", date(2025, 8, 1))
+        Task.objects.filter(pk=task.pk).update(status="delayed")
+        assert item_as_of(task).status == "on_track"
+        assert item_as_of(task).get_status_display() == "On track"
+        assert item_as_of(task, date(2025, 1, 15)).status == "not_started"
+        assert item_now(task).status == "delayed"
+
+    def test_the_status_left_by_the_first_later_change(self, task):
+        self.change(task, "at_risk", "completed", date(2025, 8, 1))
+        Task.objects.filter(pk=task.pk).update(status="completed")
+        assert item_as_of(task).status == "at_risk"
+
+    def test_without_any_change_the_status_now(self, task):
+        Task.objects.filter(pk=task.pk).update(status="on_track")
+        assert item_as_of(task).status == "on_track"
+
+    def test_a_completion_after_the_day_is_not_counted_then(self, make, task, goal):
+        approved(make, goal, 20, date(2025, 3, 31), date(2025, 4, 10))
+        self.change(task, "on_track", "completed", date(2025, 8, 1))
+        Task.objects.filter(pk=task.pk).update(status="completed")
+        # 20 % at about half of 2025: behind then; completed (ahead, short of its target) now.
+        assert item_as_of(task).schedule == Schedule.BEHIND
+        assert item_now(task).schedule == Schedule.AHEAD
+
+
+class TestCompiled:
+    def test_the_compiled_figures_are_the_built_ones(self, make, task, goal):
+        project = make.project(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+        child = make.task(project=project, start_date=date(2025, 1, 1), due_date=date(2025, 9, 30))
+        child_goal = make.target(child, target_value=10)
+        approved(make, child_goal, 5, date(2025, 5, 31), date(2025, 6, 2))
+        approved(make, child_goal, 9, date(2025, 6, 30), date(2025, 7, 2))
+        approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10))
+        make.revision(child_goal, {"target_value": ("20", "10")}, reviewed_at=at(date(2025, 7, 3)))
+        fields = ("pk", "progress", "last_reported", "schedule", "no_report", "disagreement")
+        for model in (Task, type(project)):
+            compiled = list(
+                model.objects.with_progress(D, approved_by=D).order_by("pk").values_list(*fields)
+            )
+            built = list(model.objects.built_progress(D, D).order_by("pk").values_list(*fields))
+            assert compiled == built
+        # The project: its one task at 5 of 20 (its target then) on D.
+        assert item_as_of(project).progress == pytest.approx(25)
+        assert item_now(project).progress == pytest.approx(90)
