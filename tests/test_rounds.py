@@ -264,3 +264,231 @@ def test_an_item_is_carried_over_once_its_round_has_closed(make, rounds, setting
         task.carry_over(fourth, make.user())
     settings.TRACKER_TODAY = END + timedelta(days=1)
     assert task.carry_over(fourth, make.user()).carried_from == task
+
+
+# Pages and API of a closed round
+
+
+@pytest.fixture
+def closed_plan(make, settings):
+    """A plan closed on 2026-12-31, seen on 2027-01-15, with one item of each outcome worth
+    telling apart and a task carried into an illustrative next round."""
+    settings.TRACKER_TODAY = AFTER
+    plan = make.plan()
+    done = make.initiative(code="I-01", due_date=date(2026, 6, 30), lead="jiangsu")
+    make.report(make.target(done), value=100, as_of=date(2026, 3, 31))
+    partly = make.task(code="T-101", status=Status.DELAYED, lead="anhui")
+    make.report(make.target(partly), value=40, as_of=date(2026, 9, 30))
+    make.task(code="T-102", status=Status.CANCELLED, lead="anhui")
+    fourth = make.plan(
+        "yrd-2027-2029", start=2027, is_current=False, follows=plan, is_illustrative=True
+    )
+    partly.carry_over(fourth, make.user())
+    return plan
+
+
+def html_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.getvalue().decode()
+
+
+def test_the_overview_of_a_closed_round_is_its_final_balance(client, closed_plan):
+    html = html_of(client, "/")
+    assert "This round closed at the end of 2026-12-31" in html
+    assert "The last report is dated 2026-09-30" in html
+    balance = html[html.index('id="balance-heading"') : html.index('id="headline-heading"')]
+    # Achieved: the initiative; partly achieved and cancelled: a task each.
+    assert '<a href="/initiatives/?outcome=achieved">1</a>' in balance
+    assert '<a href="/tasks/?outcome=partly_achieved">1</a>' in balance
+    assert '<a href="/tasks/?outcome=cancelled">1</a>' in balance
+    assert "Anhui" in balance and "Jiangsu" in balance
+    assert 'id="behind-heading"' not in html  # nothing is "behind" once closed
+    assert "The next round is under way" in html
+    assert 'href="/plans/yrd-2027-2029/"' in html
+
+
+def test_lists_and_item_pages_show_the_outcome_in_place_of_the_schedule(client, closed_plan):
+    listing = html_of(client, "/tasks/")
+    assert "Partly achieved (40%)" in listing and "Cancelled" in listing
+    assert "schedule-overdue" not in listing
+    filtered = html_of(client, "/tasks/?outcome=partly_achieved")
+    assert "T-101" in filtered and "T-102" not in filtered
+    page = html_of(client, "/tasks/T-101/")
+    assert "Outcome at the close" in page and "Partly achieved (40%)" in page
+    assert "schedule-overdue" not in page
+    export = html_of(client, "/tasks/?_export=csv")
+    assert "Outcome" in export.splitlines()[0] and "Schedule" not in export.splitlines()[0]
+    assert "Partly achieved" in export
+
+
+def test_a_carried_item_links_both_ways(client, closed_plan):
+    old = html_of(client, "/tasks/T-101/")
+    assert 'href="/plans/yrd-2027-2029/tasks/T-101/"' in old and "as T-101" in old
+    new = html_of(client, "/plans/yrd-2027-2029/tasks/T-101/")
+    assert "Carried over from" in new and 'href="/tasks/T-101/"' in new
+    assert "This round is illustrative" in new
+
+
+def test_the_api_names_the_state_and_the_outcome(client, closed_plan, settings):
+    plans = {row["slug"]: row for row in client.get("/api/plans/").json()["results"]}
+    assert plans["yrd-2024-2026"]["state"] == "closed"
+    assert plans["yrd-2027-2029"]["state"] == "active"
+    assert plans["yrd-2027-2029"]["follows"] == "yrd-2024-2026"
+    assert plans["yrd-2027-2029"]["is_illustrative"] is True
+    tasks = {row["code"]: row for row in client.get("/api/tasks/").json()["results"]}
+    assert (tasks["T-101"]["outcome"], tasks["T-101"]["schedule"]) == ("partly_achieved", None)
+    assert tasks["T-102"]["outcome"] == "cancelled"
+    assert tasks["T-101"]["carried_into"] == ["http://testserver/plans/yrd-2027-2029/tasks/T-101/"]
+    assert tasks["T-101"]["carried_from"] is None
+    new = client.get("/api/tasks/?plan=yrd-2027-2029").json()["results"][0]
+    assert new["carried_from"] == "http://testserver/tasks/T-101/"
+    assert new["outcome"] is None and new["carried_into"] == []
+    assert client.get("/api/tasks/?outcome=cancelled").json()["count"] == 1
+
+    settings.TRACKER_TODAY = END  # the day before it closes, nothing has an outcome
+    tasks = {row["code"]: row for row in client.get("/api/tasks/").json()["results"]}
+    assert tasks["T-101"]["outcome"] is None and tasks["T-101"]["schedule"] == "behind"
+    plans = {row["slug"]: row for row in client.get("/api/plans/").json()["results"]}
+    assert (plans["yrd-2024-2026"]["state"], plans["yrd-2027-2029"]["state"]) == (
+        "active",
+        "upcoming",
+    )
+
+
+def test_before_the_close_the_round_shows_its_schedule_and_the_next_is_upcoming(
+    client, closed_plan, settings
+):
+    settings.TRACKER_TODAY = END
+    html = html_of(client, "/")
+    assert "This round closed" not in html and "Final balance" not in html
+    assert 'id="behind-heading"' in html
+    assert "The next round is under way" not in html
+    assert "upcoming" in html  # the switcher names the next round's state
+    assert "This round has not started yet" in html_of(client, "/plans/yrd-2027-2029/")
+
+
+def test_closed_pages_cost_no_more_queries_as_the_round_grows(
+    client, closed_plan, make, django_assert_max_num_queries
+):
+    def counts():
+        found = {}
+        for url in ("/", "/tasks/", "/tasks/T-101/", "/api/tasks/", "/members/anhui/"):
+            with django_assert_max_num_queries(15) as captured:
+                html_of(client, url)
+            found[url] = len(captured)
+        return found
+
+    before = counts()
+    for n in range(5):
+        task = make.task(lead="anhui", status=Status.DELAYED)
+        make.report(make.target(task), value=10 * n, as_of=date(2026, 6, 30))
+    assert counts() == before
+
+
+# The admin action
+
+
+def test_the_office_carries_items_over_from_the_admin(client, make, rounds):
+    from tests.admin_forms import seen_versions
+    from tests.staff import reviewer
+
+    third, fourth = rounds
+    project = make.project(code="P-31", status=Status.DELAYED)
+    task = make.task(code="T-131", project=project, status=Status.AT_RISK)
+    client.force_login(reviewer())
+    url = "/admin/initiatives/task/"
+    action = {
+        "action": "carry_over",
+        "_selected_action": [task.pk],
+        "_seen_version": seen_versions([task]),
+    }
+    page = client.post(url, {**action, "index": 0})
+    assert page.status_code == 200
+    assert list(page.context["form"].fields["plan"].queryset) == [fourth]
+    client.post(url, {**action, "plan": fourth.pk, "apply": "yes"})
+    assert PlanItem.objects.get(plan=fourth, code="T-131").carried_from == task
+
+    # A refusal is a message, and nothing is written.
+    response = client.post(url, {**action, "plan": fourth.pk, "apply": "yes"}, follow=True)
+    assert "already been carried over" in response.content.decode()
+    assert PlanItem.objects.filter(plan=fourth).count() == 1
+
+
+def test_member_editors_cannot_carry_items_over(client, make, rounds):
+    from tests.admin_forms import seen_versions
+    from tests.staff import editor
+
+    _third, fourth = rounds
+    task = make.task(lead="jiangsu", status=Status.AT_RISK)
+    client.force_login(editor("jiangsu"))
+    url = "/admin/initiatives/task/"
+    listing = client.get(url).content.decode()
+    assert 'value="carry_over"' not in listing
+    action = {
+        "action": "carry_over",
+        "_selected_action": [task.pk],
+        "_seen_version": seen_versions([task]),
+        "plan": fourth.pk,
+        "apply": "yes",
+    }
+    client.post(url, action)
+    assert not PlanItem.objects.filter(plan=fourth).exists()
+
+
+# The demo's fourth round
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The demo fixture, loaded once for the tests of the class (each rolls back its own)."""
+    from tests.shared import load_demo, shared_data
+
+    with shared_data(django_db_blocker):
+        load_demo()
+        yield
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.xdist_group("rounds-demo")  # its fixture is loaded once: keep its tests together
+class TestDemoFourthRound:
+    def test_an_illustrative_round_follows_the_third_with_its_unfinished_tasks(self):
+        from initiatives.models import Plan
+
+        third, fourth = (
+            Plan.objects.get(slug="yrd-2024-2026"),
+            Plan.objects.get(slug="yrd-2027-2029"),
+        )
+        assert third.is_current and not fourth.is_current
+        assert fourth.follows == third and fourth.is_illustrative
+        assert "fourth three-year action plan (2027-2029)" in fourth.name_en and fourth.name_zh
+        carried = list(PlanItem.objects.filter(plan=fourth).select_related("carried_from__plan"))
+        assert 5 <= len(carried) <= 8
+        for item in carried:
+            old = item.carried_from
+            assert old.plan == third and old.code == item.code
+            assert old.status not in (Status.COMPLETED, Status.CANCELLED)
+            assert item.is_illustrative and item.status == Status.NOT_STARTED
+            assert item.targets.exists() and not item.targets.filter(reports__isnull=False)
+            assert item.responsibilities.filter(role="lead").count() == 1
+
+    def test_before_2027_the_third_round_is_the_active_one(self, client, settings):
+        from initiatives.demo import DEMO_DATE
+
+        settings.TRACKER_TODAY = DEMO_DATE
+        html = html_of(client, "/")
+        assert "Final balance" not in html and 'id="behind-heading"' in html
+        assert "This round has not started yet" in html_of(client, "/plans/yrd-2027-2029/")
+
+    def test_on_2027_01_15_the_third_round_is_closed_and_the_fourth_active(self, client, settings):
+        settings.TRACKER_TODAY = AFTER
+        html = html_of(client, "/")
+        assert "Final balance" in html and "This round closed at the end of 2026-12-31" in html
+        assert "The next round is under way" in html
+        fourth = html_of(client, "/plans/yrd-2027-2029/")
+        assert "This round is illustrative" in fourth
+        assert "This round closed" not in fourth and "has not started" not in fourth
+        plans = {row["slug"]: row["state"] for row in client.get("/api/plans/").json()["results"]}
+        assert plans == {"yrd-2024-2026": "closed", "yrd-2027-2029": "active"}
+        tasks = client.get("/api/tasks/").json()["results"]
+        assert all(row["outcome"] and row["schedule"] is None for row in tasks)

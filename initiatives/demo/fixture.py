@@ -29,6 +29,7 @@ from .reference import (
     REVIEWER,
     SOURCES,
 )
+from .rounds import add_fourth_round
 from .tasks import BY_AREA, BY_PARENT
 
 CHINA = timezone(timedelta(hours=8))
@@ -753,5 +754,6 @@ def build():
     for item in PROJECTS:
         builder.plan_item("project", item)
     builder.tasks()
+    add_fourth_round(builder)
     add_editions(builder)
     return builder.output()
