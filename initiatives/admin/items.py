@@ -54,7 +54,7 @@ def format_progress(value):
 class PlanAdmin(TrackerAdmin):
     """The plan rounds: the office keeps them, member editors see them (migration 0012)."""
 
-    list_display = ("slug", "plan_name", "period", "is_current")
+    list_display = ("slug", "plan_name", "period", "round_state", "follows", "is_current")
     list_display_links = ("slug", "plan_name")
     search_fields = ("slug", "name_en", "name_zh")
     autocomplete_fields = ("members", "sources")
@@ -66,6 +66,10 @@ class PlanAdmin(TrackerAdmin):
     @admin.display(description=_("period"), ordering="start_date")
     def period(self, plan):
         return f"{plan.start_date} – {plan.end_date}"
+
+    @admin.display(description=_("state"))
+    def round_state(self, plan):
+        return plan.state().label
 
 
 class ResponsibilityInline(ScopedMixin, admin.TabularInline):
