@@ -239,9 +239,10 @@ def revision_list(request, plan):
 
 
 def outlook_data(target):
-    """The outlook from the trend (docs/methods.md); null where none is worked out, and a null
-    projected date where the pace does not reach the target."""
-    trend = target.outlook()
+    """The outlook from the trend (docs/methods.md); null where none is worked out, and once
+    the plan has closed (its items' outcomes say how it ended), and a null projected date where
+    the pace does not reach the target."""
+    trend = None if target.item.plan.is_closed() else target.outlook()
     return {
         "outlook": trend.outlook.value if trend else None,
         "projected_date": trend.projected_date if trend else None,

@@ -420,3 +420,22 @@ def test_pages_of_targets_cost_the_same_queries_whatever_their_number(client, to
 def test_the_pace_reads_as_a_rate_a_year(points, measure, expected):
     target = Target(measure=measure, unit_en="piles", target_value=1000, target_date=Y2028)
     assert pace(assess(points, 1000), target) == expected
+
+
+@pytest.mark.django_db
+def test_once_the_round_has_closed_the_api_gives_no_outlook(client):
+    rising_target()
+    for today, expected in [(date(2026, 12, 31), "fair_progress"), (date(2027, 1, 1), None)]:
+        with override_settings(TRACKER_TODAY=today):
+            (row,) = client.get("/api/targets/").json()["results"]
+            assert row["outlook"] == expected
+
+
+@pytest.mark.django_db
+def test_an_outlook_from_illustrative_figures_says_so(client, today):
+    target = rising_target()
+    factories.report(target, 41, as_of=date(2024, 3, 31), is_illustrative=True)
+    html = client.get(target.item.get_absolute_url()).content.decode()
+    outlook = html[html.index('class="outlook ') :]
+    outlook = outlook[: outlook.index("</dd>")]
+    assert "Illustrative demo content" in outlook
