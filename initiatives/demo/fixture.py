@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from . import DEMO_DATE
 from .editions import BRIEFING_APPROVAL, add_editions
+from .periods import add_periods
 from .plan import INITIATIVES, PROJECTS, Figure, Item
 from .reference import (
     ACCOUNTS,
@@ -264,6 +265,7 @@ class Builder:
             "initiatives.planitem",
             "initiatives.responsibility",
             "initiatives.target",
+            "initiatives.reportingperiod",
             "initiatives.revision",
             "initiatives.progressreport",
             "initiatives.statuschange",
@@ -754,6 +756,7 @@ def build():
     for item in PROJECTS:
         builder.plan_item("project", item)
     builder.tasks()
+    add_periods(builder, stamp, jitter)
     add_fourth_round(builder)
     add_editions(builder)
     return builder.output()
