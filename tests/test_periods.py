@@ -513,3 +513,11 @@ class TestDemoPeriods:
             page = text_of(client.get(reverse("initiatives:dashboard")))
         assert "Reporting in Q3 2026 Illustrative demo content" in page
         assert "this period and what it requires are illustrative" in page
+
+
+@pytest.mark.parametrize("key", [str(2**63), "word", "-1"])
+def test_a_period_address_naming_no_possible_period_is_a_404(client, key):
+    client.force_login(reviewer("office-reviewer"))
+    assert client.get(admin_url("change", key)).status_code == 404
+    response = client.post(admin_url("quarters"), {"plan": key, "due_after_days": "15"})
+    assert response.status_code == 200 and "Select a valid choice" in text_of(response)

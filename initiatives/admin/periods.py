@@ -6,6 +6,7 @@ The groups' rights are those of migration 0017; the scope is permissions.SCOPES'
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 
 from .. import permissions
 from ..models import Plan, ReportingPeriod, Target
-from .base import ModelChoiceField, ScopedAdmin
+from .base import ModelChoiceField, ScopedAdmin, is_possible_key
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -133,9 +134,9 @@ class ReportingPeriodAdmin(ScopedAdmin):
     def _period(self, request):
         match = request.resolver_match
         object_id = match.kwargs.get("object_id") if match else None
-        if object_id is None:
-            return None
-        return self.get_object(request, object_id)
+        if object_id is None or not is_possible_key(self.model, None, unquote(object_id)):
+            return None  # the change view answers 404 (ScopedAdmin._check_object)
+        return self.get_object(request, unquote(object_id))
 
     @admin.action(
         description=_("Require every target of the plan that has a target value"),
