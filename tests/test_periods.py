@@ -521,3 +521,20 @@ def test_a_period_address_naming_no_possible_period_is_a_404(client, key):
     assert client.get(admin_url("change", key)).status_code == 404
     response = client.post(admin_url("quarters"), {"plan": key, "due_after_days": "15"})
     assert response.status_code == 200 and "Select a valid choice" in text_of(response)
+
+
+def test_an_editors_start_page_lists_its_returned_revisions_with_the_reason(client):
+    task = make.task(lead="jiangsu")
+    returned = make.revision(
+        task,
+        {"due_date": ("2026-12-31", "2027-06-30")},
+        status="returned",
+        review_reason="The members have not agreed to the new date.",
+    )
+    client.force_login(editor("jiangsu"))
+    response = client.get(reverse("admin:index"))
+    assert "The members have not agreed to the new date." in text_of(response)
+    link = reverse("admin:initiatives_revision_change", args=[returned.pk])
+    assert link in response.content.decode()
+    client.force_login(editor("zhejiang"))
+    assert "have not agreed" not in text_of(client.get(reverse("admin:index")))
