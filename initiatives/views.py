@@ -36,6 +36,7 @@ from .models import (
     Initiative,
     ItemKind,
     Member,
+    Outcome,
     Plan,
     PlanItem,
     ProgressReport,
@@ -703,7 +704,7 @@ def change_rows(request, changes):
                 shown(name, record.after[name]),
                 None,
                 record.item.url,
-                None,
+                record.item.is_illustrative,
             )
     for record in changes.reports:
         report = record.report
@@ -823,7 +824,12 @@ def edition_changes(request, slug, other=None, plan=None):
 
 
 DOWNLOADS = (("csv", _("CSV")), ("json", _("JSON")))
-CHANGED_NAMES = {"progress": _("Progress"), "status": _("Status"), "schedule": _("Schedule")}
+CHANGED_NAMES = {
+    "progress": _("Progress"),
+    "status": _("Status"),
+    "schedule": _("Schedule"),
+    "outcome": _("Outcome"),
+}
 
 
 def export_link(request, export_format):
@@ -833,14 +839,14 @@ def export_link(request, export_format):
 
 
 def changed_lines(record):
-    """What changed of an item, for the page: (field, name, before, after), a status by its
-    label."""
-    statuses = dict(Status.choices)
+    """What changed of an item, for the page: (field, name, before, after), a status or an
+    outcome by its label."""
+    labels = {"status": dict(Status.choices), "outcome": dict(Outcome.choices)}
     lines = []
     for name in record.changed:
         before, after = record.before[name], record.after[name]
-        if name == "status":
-            before, after = statuses.get(before, before), statuses.get(after, after)
+        if name in labels:
+            before, after = labels[name].get(before, before), labels[name].get(after, after)
         lines.append((name, CHANGED_NAMES[name], before, after))
     return lines
 

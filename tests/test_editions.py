@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.caching import page_cache
-from initiatives.models import Edition, PlanItem, ReviewState, Schedule
+from initiatives.models import Edition, Outcome, PlanItem, ReviewState, Schedule
 from tests import factories, staff
 from tests.shared import load_demo
 
@@ -210,6 +210,7 @@ def test_an_edition_page_shows_its_date_counts_and_links(client, plan):
     assert 'href="/?as_of=2024-12-04"' in html
     assert 'href="/tasks/?as_of=2024-12-04"' in html
     assert 'href="/editions/briefing/changes/"' in html
+    assert client.get("/tasks/?as_of=2024-12-04").status_code == 200  # the page it links to
     assert "Press release" in html  # its source
     # On 2024-12-04 A (40%) is on schedule and B (20%) behind: both tasks on track.
     assert "<td>2</td>" in html
@@ -270,6 +271,26 @@ def test_the_difference_filters_by_area_and_member(plan):
     assert [c.item.code for c in changes.filtered(member="anhui").items] == ["T-002"]  # co-leads
     assert len(changes.filtered(area="area-9")) == 0
     assert len(changes.filtered(area="area-1")) == len(changes) == 5
+
+
+def test_an_edition_after_the_close_gives_each_item_its_outcome(client):
+    closed = factories.plan("closed-round", start=2021)  # 2021-2023, closed by today
+    task = factories.task(plan=closed, code="T-001", start_date=date(2021, 1, 1))
+    task.due_date = date(2023, 12, 31)
+    task.save()
+    target = factories.target(task, code="T-001.1", target_value=100)
+    approved(target, 60, date(2023, 3, 31), date(2023, 4, 3))
+    approved(target, 100, date(2023, 11, 30), date(2023, 12, 5))
+    spring = edition("spring", date(2023, 6, 30), plan=closed)
+    after = edition("after", date(2024, 1, 15), plan=closed)
+    (change,) = spring.changes(after).items
+    assert change.before["outcome"] is None and change.after["outcome"] == Outcome.ACHIEVED
+    assert change.after["schedule"] is None  # a closed round has outcomes, not a schedule
+    assert (change.before["progress"], change.after["progress"]) == (60, 100)
+    html = client.get("/plans/closed-round/editions/spring/changes/after/").content.decode()
+    assert "Achieved" in html
+    page = client.get("/plans/closed-round/editions/after/").content.decode()
+    assert "Items by outcome at the close" in page
 
 
 def test_the_changes_page(client, plan):

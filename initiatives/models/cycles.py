@@ -475,6 +475,7 @@ class ItemRef:
     area: str  # the focus area's slug
     members: tuple[str, ...]  # the responsible members' slugs, lead first
     url: str
+    is_illustrative: bool
 
     @property
     def title(self):
@@ -577,7 +578,10 @@ def changes_between(plan, since, until=None):
     """
     if until is not None and until < since:
         since, until = until, since
-    fields = ("pk", "kind", "code", "title_en", "title_zh", "focus_area_id", *COMPARED)
+    fields = (
+        *("pk", "kind", "code", "title_en", "title_zh", "focus_area_id", "is_illustrative"),
+        *COMPARED,
+    )
     items = PlanItem.objects.in_plan(plan)
     before = {row.pk: row for row in rows_as_of(plan, items, since, fields)}
     after = {row.pk: row for row in rows_as_of(plan, items, until, fields)}
@@ -601,6 +605,7 @@ def changes_between(plan, since, until=None):
             area=areas.get(row.focus_area_id, ""),
             members=(*leads.get(row.pk, ()), *co.get(row.pk, ())),
             url=plan.reverse(f"initiatives:{url_name}", args=[row.code]),
+            is_illustrative=row.is_illustrative,
         )
 
     refs = {pk: ref(row) for pk, row in after.items()}
