@@ -303,6 +303,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         reporting = latest_reporting(targets)  # each target's latest closed period, if any
         context["status_changes"] = list(item.status_changes.all())
         context["continued"] = list(item.carried_into.all()) if self.followed() else []
+        context["closed"] = self.plan.is_closed()  # targets too have no schedule then
         # The revisions in effect, the item's own and its targets', in one query.
         revisions = item.revisions.in_effect()
         by_target = {}
