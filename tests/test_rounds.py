@@ -278,7 +278,8 @@ def closed_plan(make, settings):
     done = make.initiative(code="I-01", due_date=date(2026, 6, 30), lead="jiangsu")
     make.report(make.target(done), value=100, as_of=date(2026, 3, 31))
     partly = make.task(code="T-101", status=Status.DELAYED, lead="anhui")
-    make.report(make.target(partly), value=40, as_of=date(2026, 9, 30))
+    target = make.target(partly, target_date=date(2026, 12, 31))
+    make.report(target, value=40, as_of=date(2026, 9, 30))
     make.task(code="T-102", status=Status.CANCELLED, lead="anhui")
     fourth = make.plan(
         "yrd-2027-2029", start=2027, is_current=False, follows=plan, is_illustrative=True

@@ -55,6 +55,7 @@ class PlanAdmin(TrackerAdmin):
     """The plan rounds: the office keeps them, member editors see them (migration 0012)."""
 
     list_display = ("slug", "plan_name", "period", "round_state", "follows", "is_current")
+    list_select_related = ("follows",)
     list_display_links = ("slug", "plan_name")
     search_fields = ("slug", "name_en", "name_zh")
     autocomplete_fields = ("members", "sources")
