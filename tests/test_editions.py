@@ -192,6 +192,35 @@ def test_office_reviewers_publish_in_the_admin_and_member_editors_see_no_edition
     assert 'name="as_of"' not in page  # fixed once published
 
 
+def test_save_and_publish_from_the_edition_page(client, plan):
+    draft = edition("draft", date(2025, 5, 1), published=False, source=plan.briefing.source)
+    url = f"/admin/initiatives/edition/{draft.pk}/change/"
+    client.force_login(staff.editor("jiangsu"))
+    assert client.get(url).status_code == 403
+    client.logout()
+    client.force_login(staff.reviewer("chief"))
+    assert "Save and publish" in client.get(url).content.decode()
+    form = {
+        "plan": draft.plan_id,
+        "slug": "draft",
+        "title_en": "May figures",
+        "title_zh": "",
+        "description_en": "",
+        "description_zh": "",
+        "as_of": "2025-05-01",
+        "source": draft.source_id,
+        "_publish": "Save and publish",
+    }
+    response = client.post(url, form, follow=True)
+    assert "“May figures” is published." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_published and draft.title_en == "May figures"
+    assert draft.published_by.username == "chief"
+    page = client.get(url).content.decode()
+    assert "Save and publish" not in page
+    assert client.get(f"/admin/initiatives/edition/{draft.pk}/delete/").status_code == 403
+
+
 # The public pages
 
 

@@ -5,8 +5,9 @@ Only office reviewers see them here (the groups' permissions, migration 0016); p
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -54,6 +55,33 @@ class EditionAdmin(ScopedAdmin):
 
     def has_publish_permission(self, request):
         return permissions.may_publish_edition(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._check_object(request, object_id)
+        edition = self.get_object(request, object_id)
+        may_publish = (
+            edition is not None
+            and not edition.is_published
+            and self.has_publish_permission(request)
+        )
+        extra_context = {**(extra_context or {}), "may_publish": may_publish}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        """ "Save and publish": the edits are saved, then the edition is published."""
+        if "_publish" in request.POST and not obj.is_published:
+            if not self.has_publish_permission(request):
+                raise PermissionDenied
+            try:
+                obj.publish(request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(
+                request, _("“%(edition)s” is published.") % {"edition": obj}, messages.SUCCESS
+            )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     @admin.action(description=_("Publish the selected editions"), permissions=["publish"])
     def publish_editions(self, request, queryset):
