@@ -17,6 +17,7 @@ PAGES = (
     "source_list",
     "update_list",
     "edition_list",
+    "methods",
 )
 # The plan the site opens on first, then the others, newest first.
 PLAN_ORDER = (F("is_current").desc(), "-start_date", "slug")

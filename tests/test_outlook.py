@@ -439,3 +439,13 @@ def test_an_outlook_from_illustrative_figures_says_so(client, today):
     outlook = html[html.index('class="outlook ') :]
     outlook = outlook[: outlook.index("</dd>")]
     assert "Illustrative demo content" in outlook
+
+
+@pytest.mark.django_db
+def test_the_method_page_is_public_in_both_languages_and_in_the_sitemap(client):
+    factories.plan()
+    html = client.get("/methods/").content.decode()
+    assert 'id="outlook"' in html and "at least 95% of the pace needed" in html
+    assert client.get("/zh-hans/methods/").status_code == 200
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/methods/" in xml and "http://testserver/zh-hans/methods/" in xml
