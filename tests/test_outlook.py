@@ -449,3 +449,12 @@ def test_the_method_page_is_public_in_both_languages_and_in_the_sitemap(client):
     assert client.get("/zh-hans/methods/").status_code == 200
     xml = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/methods/" in xml and "http://testserver/zh-hans/methods/" in xml
+
+
+@pytest.mark.django_db
+def test_once_the_round_has_closed_the_page_gives_no_outlook(client):
+    target = rising_target()
+    for today, shown in [(date(2026, 12, 31), True), (date(2027, 1, 1), False)]:
+        with override_settings(TRACKER_TODAY=today):
+            html = client.get(target.item.get_absolute_url()).content.decode()
+            assert ("is reached in December 2029: fair progress." in html) is shown, today
