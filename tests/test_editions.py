@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.caching import page_cache
-from initiatives.models import Edition, Outcome, PlanItem, ReviewState, Schedule
+from initiatives.models import Edition, Outcome, PlanItem, ProgressReport, Schedule, Target
 from tests import factories, staff
 from tests.shared import load_demo
 
@@ -458,10 +458,19 @@ def test_the_demo_briefing_shows_the_press_release_figures(client):
     for target in published.values():
         assert target.latest_as_of is not None, target.code
         assert target.latest_as_of <= date(2024, 12, 4)
+    # Every figure of the press release is the one its target shows as of the briefing.
+    released = ProgressReport.objects.approved().filter(
+        source__key="yrd-2024-12-04", is_illustrative=False, member__isnull=True
+    )
+    by_target = {report.target_id: report.pk for report in released}
+    assert len(by_target) == 39
+    as_of = Target.objects.filter(pk__in=by_target).with_progress(
+        today=briefing.as_of, approved_by=briefing.as_of
+    )
+    assert {t.pk: t.latest_report_id for t in as_of} == by_target
     railway = next(t for t in published.values() if t.name_en.startswith("High-speed railway"))
     assert railway.latest_value == 7600
     assert "7,600" in html
     later = client.get("/editions/2025-12-31/").content.decode()
     assert "This edition is not in the source documents" in later
     assert client.get("/editions/2024-12-04/changes/").status_code == 200
-    assert ReviewState.APPROVED  # the demo's reports stay approved as loaded
