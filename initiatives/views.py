@@ -781,6 +781,8 @@ def edition_changes(request, slug, other=None, plan=None):
     plan, plans = viewed_plan(plan)
     edition = published_edition(plan, slug)
     later = published_edition(plan, other) if other is not None else None
+    if later is not None and later.as_of < edition.as_of:  # from the earlier to the later
+        edition, later = later, edition
     export_format = request.GET.get("_export")
     if export_format not in (None, "csv", "json"):
         return HttpResponseBadRequest(_("Download as _export=csv or _export=json."))

@@ -328,6 +328,8 @@ def test_the_changes_page(client, plan):
     assert "Task A" in html and "Task B" in html
     assert "correction" in html and "A typing error." in html
     assert "Agreed by the members." in html  # the revision's reason
+    backwards = client.get("/editions/spring/changes/briefing/").content.decode()
+    assert "What changed from 2024-12-04 to 2025-03-31" in backwards
     only = client.get("/editions/briefing/changes/spring/?member=jiangsu").content.decode()
     assert "Task A" in only and "Task B" not in only
     assert client.get("/editions/briefing/changes/?member=nobody").status_code == 400
