@@ -493,3 +493,12 @@ class TestDemoFourthRound:
         assert plans == {"yrd-2024-2026": "closed", "yrd-2027-2029": "active"}
         tasks = client.get("/api/tasks/").json()["results"]
         assert all(row["outcome"] and row["schedule"] is None for row in tasks)
+
+
+def test_a_members_page_of_a_closed_round_counts_its_outcomes(client, closed_plan):
+    html = html_of(client, "/members/anhui/")
+    assert (
+        '<a href="/tasks/?member=anhui&amp;outcome=partly_achieved">Partly achieved: 1</a>' in html
+    )
+    assert '<a href="/tasks/?member=anhui&amp;outcome=cancelled">Cancelled: 1</a>' in html
+    assert "behind schedule, overdue or not reported" not in html
