@@ -6,7 +6,7 @@ The series run from 2020-01-01: 2024-01-01 is 1,461 days on, exactly 4.0 years o
 days, and 2028-01-01 exactly 8.0, so that the rates below come out round.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -458,3 +458,20 @@ def test_once_the_round_has_closed_the_page_gives_no_outlook(client):
         with override_settings(TRACKER_TODAY=today):
             html = client.get(target.item.get_absolute_url()).content.decode()
             assert ("is reached in December 2029: fair progress." in html) is shown, today
+
+
+@pytest.mark.django_db
+def test_as_of_a_past_day_only_reports_approved_by_then_count(today):
+    def approved_on(day):
+        return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+    target = rising_target()
+    target.reports.update(reviewed_at=approved_on(date(2024, 2, 1)))
+    factories.report(target, 80, as_of=date(2024, 3, 31), reviewed_at=approved_on(date(2024, 5, 1)))
+
+    def ratio_as_of(day):
+        rows = Target.objects.filter(pk=target.pk).with_outlook(day, approved_by=day)
+        return rows.get().outlook(day).ratio
+
+    assert ratio_as_of(date(2024, 4, 15)) == pytest.approx(0.8)  # 80 not approved yet
+    assert ratio_as_of(date(2024, 5, 1)) > 1  # approved that day

@@ -167,19 +167,22 @@ class TargetQuerySet(models.QuerySet):
 
         return self.annotate(schedule=progress.target_schedule_position(F("progress"), today, term))
 
-    def with_outlook(self, today=None):
+    def with_outlook(self, today=None, approved_by=None):
         """With the approved region-wide reports dated by `today` that Target.outlook() reads,
-        prefetched: a page of targets computes its outlooks in one more query."""
+        prefetched: a page of targets computes its outlooks in one more query. With
+        `approved_by` (a day), only those approved by its end, as with_progress() counts them
+        for the plan as of a past day."""
+        reports = outlook_reports(today, approved_by)
         return self.prefetch_related(
-            Prefetch("reports", queryset=outlook_reports(today), to_attr="outlook_reports")
+            Prefetch("reports", queryset=reports, to_attr="outlook_reports")
         )
 
 
-def outlook_reports(today=None):
-    """The reports a target's outlook is computed from: approved, for the whole region, with a
-    value, dated by `today`, oldest first."""
+def outlook_reports(today=None, approved_by=None):
+    """The reports a target's outlook is computed from: approved (by the end of `approved_by`,
+    if given), for the whole region, with a value, dated by `today`, oldest first."""
     return (
-        ProgressReport.objects.approved()
+        ProgressReport.objects.approved(by_end_of=approved_by)
         .filter(member__isnull=True, value__isnull=False, as_of__lte=today or clock.today())
         .order_by("as_of", "pk")
         .only("pk", "target", "as_of", "value")
