@@ -238,11 +238,12 @@ def revision_list(request, plan):
     return paginated(request, revisions, revision_data)
 
 
-def outlook_data(target):
-    """The outlook from the trend (docs/methods.md); null where none is worked out, and once
-    the plan has closed (its items' outcomes say how it ended), and a null projected date where
-    the pace does not reach the target."""
-    trend = None if target.item.plan.is_closed() else target.outlook()
+def outlook_data(request, target):
+    """The outlook from the trend (docs/methods.md), as of the day `?as_of=` asks for (else
+    today); null where none is worked out, and once the plan has closed (its items' outcomes
+    say how it ended), and a null projected date where the pace does not reach the target."""
+    day = getattr(request, "as_of", None)
+    trend = None if target.item.plan.is_closed(day) else target.outlook(day)
     return {
         "outlook": trend.outlook.value if trend else None,
         "projected_date": trend.projected_date if trend else None,
@@ -275,7 +276,7 @@ def target_data(request, target):
         "no_report": target.latest_as_of is None,
         "stale": figures.is_stale(target.latest_as_of, clock.today()),
         "revisions": [revision_data(request, revision) for revision in target.revisions.all()],
-        **outlook_data(target),
+        **outlook_data(request, target),
         "is_headline": target.is_headline,
         "is_illustrative": target.is_illustrative,
     }

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from initiatives.api import outlook_data
 from initiatives.models import Outlook, ReviewState, Target
 from initiatives.models import outlook as trend
 from initiatives.templatetags.outlook import pace
@@ -475,3 +476,14 @@ def test_as_of_a_past_day_only_reports_approved_by_then_count(today):
 
     assert ratio_as_of(date(2024, 4, 15)) == pytest.approx(0.8)  # 80 not approved yet
     assert ratio_as_of(date(2024, 5, 1)) > 1  # approved that day
+
+
+@pytest.mark.django_db
+def test_the_api_s_outlook_as_of_a_past_day_is_the_outlook_then(rf):
+    target = rising_target()
+    factories.report(target, 100, as_of=date(2025, 6, 30))  # met, after the day asked for
+    request = rf.get("/api/targets/", {"as_of": "2024-06-30"})
+    request.as_of = date(2024, 6, 30)  # as the API's list reads ?as_of=
+    with override_settings(TRACKER_TODAY=date(2027, 1, 15)):  # the round has closed since
+        row = outlook_data(request, Target.objects.select_related("item__plan").get())
+    assert row == {"outlook": "fair_progress", "projected_date": date(2029, 12, 31)}
