@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from . import clock
+from .as_of import figures_on, requested_as_of
 from .filters import PlanItemFilter, TargetFilter, UpdateFilter
 from .models import (
     CooperationProject,
@@ -142,8 +143,20 @@ def carried_url(request, item):
     return None if item is None else request.build_absolute_uri(item.get_absolute_url())
 
 
+def asked_day(request, plan):
+    """The day `?as_of=` asks for (None: today), kept on the request for the rows' figures;
+    a day the plan cannot be shown as of is a 400 in JSON (as_of.bad_request)."""
+    request.as_of = requested_as_of(request, plan)
+    return request.as_of
+
+
+def figures_today(request):
+    """The day the rows' figures are of: the one `?as_of=` asks for, else today."""
+    return getattr(request, "as_of", None) or clock.today()
+
+
 def item_data(request, item):
-    today = clock.today()
+    today = figures_today(request)
     data = {
         "plan": item.plan.slug,
         "code": item.code,
@@ -188,9 +201,10 @@ def item_list(model):
     @require_safe
     @of_plan
     def view(request, plan):
+        as_of = asked_day(request, plan)
         queryset = (
             model.objects.in_plan(plan)
-            .with_outcome(plan)
+            .with_outcome(plan, **figures_on(as_of))
             .for_table()
             .with_carry_over()
             .with_revisions()
@@ -274,7 +288,7 @@ def target_data(request, target):
         "exceeded": bool(target.exceeded),
         "schedule": schedule_slug(target.schedule),
         "no_report": target.latest_as_of is None,
-        "stale": figures.is_stale(target.latest_as_of, clock.today()),
+        "stale": figures.is_stale(target.latest_as_of, figures_today(request)),
         "revisions": [revision_data(request, revision) for revision in target.revisions.all()],
         **outlook_data(request, target),
         "is_headline": target.is_headline,
@@ -285,10 +299,11 @@ def target_data(request, target):
 @require_safe
 @of_plan
 def target_list(request, plan):
+    as_of = asked_day(request, plan)
     targets = (
         Target.objects.in_plan(plan)
-        .with_progress()
-        .with_schedule()
+        .with_progress(as_of, approved_by=as_of)
+        .with_schedule(as_of)
         .select_related("item__plan", "source")
         .with_revisions()
         .with_outlook()
@@ -322,7 +337,7 @@ def report_data(request, report):
 @require_safe
 @of_plan
 def report_list(request, plan):
-    reports = approved_reports(plan).order_by("-as_of", "-pk")
+    reports = approved_reports(plan, asked_day(request, plan)).order_by("-as_of", "-pk")
     filterset = UpdateFilter(request.GET, queryset=reports)
     rows = filterset.qs if filterset.is_valid() else reports.none()
     return paginated(request, rows, report_data)

@@ -18,6 +18,7 @@ from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, signature
 
 from . import clock
+from .as_of import with_as_of
 from .models import (
     CooperationProject,
     FocusArea,
@@ -269,7 +270,7 @@ def item_url(plan, kind, code):
 class PlanItemTable(tables.Table):
     """A row per plan item, with its derived progress and schedule position."""
 
-    code = tables.Column(verbose_name=_("Code"), linkify=True, attrs={"td": {"class": "code"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "code"}})
     title = tables.Column(
         verbose_name=_("Title"), order_by=("title_en",), attrs={"td": {"class": "title"}}
     )
@@ -333,14 +334,24 @@ class PlanItemTable(tables.Table):
         template_name = "includes/table.html"
         empty_text = _("Nothing matches these filters.")
 
-    def __init__(self, *args, member=None, closed=False, **kwargs):
+    def __init__(self, *args, member=None, closed=False, as_of=None, **kwargs):
         self.member = member
-        self.today = clock.today()
+        self.as_of = as_of  # the plan as of a past day: its links stay on that day
+        self.today = as_of or clock.today()
         if member is None:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "role")
         # A closed round's items have an outcome, an open round's a schedule position.
         kwargs["exclude"] = (*kwargs.get("exclude", ()), "schedule" if closed else "outcome")
         super().__init__(*args, **kwargs)
+
+    def link(self, url):
+        return with_as_of(url, self.as_of)
+
+    def render_code(self, record, value):
+        return format_html('<a href="{}">{}</a>', self.link(record.get_absolute_url()), value)
+
+    def value_code(self, value):
+        return value
 
     def export_records(self, queryset):
         """Every item of the table's queryset, in its order, read as values in one query
@@ -349,6 +360,11 @@ class PlanItemTable(tables.Table):
         areas = FocusArea.objects.in_bulk()
         members = Member.objects.in_bulk()
         ordering = queryset.query.order_by or queryset.model._meta.ordering
+        # As of a past day, the status and due date of then (PlanItemQuerySet.with_progress).
+        then = [
+            name for name in ("status", "due_date") if f"{name}_then" in queryset.query.annotations
+        ]
+        fields = [f"{name}_then" if name in then else name for name in EXPORTED_FIELDS]
         rows = (
             queryset.prefetch_related(None)
             .annotate(
@@ -358,7 +374,7 @@ class PlanItemTable(tables.Table):
             )
             .order_by(*ordering, "pk", "lead__member__position")
             .values(
-                *EXPORTED_FIELDS,
+                *fields,
                 *(["outcome"] if "outcome" in queryset.query.annotations else []),
                 lead_member=F("lead__member"),
             )
@@ -372,6 +388,8 @@ class PlanItemTable(tables.Table):
                 yield item
             lead = row.pop("lead_member")
             leads = [members[lead]] if lead is not None else []
+            for name in then:
+                row[name] = row.pop(f"{name}_then")
             item = ExportedItem(row, areas[row["focus_area_id"]], leads)
         if item is not None:
             yield item
@@ -396,7 +414,7 @@ class PlanItemTable(tables.Table):
         return nulls_last(queryset, "last_reported", is_descending)
 
     def render_title(self, record, value):
-        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        link = format_html('<a href="{}">{}</a>', self.link(record.get_absolute_url()), value)
         if getattr(record, "revised", False):
             revised = format_html('<span class="tag tag-revised">{}</span>', _("Revised"))
             link = format_html("{} {}", link, revised)
@@ -413,7 +431,7 @@ class PlanItemTable(tables.Table):
 
     def render_focus_area(self, record):
         area = record.focus_area
-        url = record.plan.reverse("initiatives:area_detail", args=[area.slug])
+        url = self.link(record.plan.reverse("initiatives:area_detail", args=[area.slug]))
         return format_html('<a href="{}" aria-label="{}">{}</a>', url, area, area.number)
 
     def value_focus_area(self, record):
@@ -522,7 +540,7 @@ class TaskTable(PlanItemTable):
         parent = record.parent
         if parent is None:
             return "—"
-        url = item_url(record.plan, parent.kind, parent.code)
+        url = self.link(item_url(record.plan, parent.kind, parent.code))
         return format_html('<a href="{}">{}</a>', url, parent.code)
 
     def value_supports(self, record):
@@ -559,16 +577,23 @@ class UpdateTable(tables.Table):
         template_name = "includes/table.html"
         empty_text = _("No approved update matches these filters.")
 
+    def __init__(self, *args, as_of=None, **kwargs):
+        self.as_of = as_of  # the updates as of a past day: its links stay on that day
+        super().__init__(*args, **kwargs)
+
+    def link(self, url):
+        return with_as_of(url, self.as_of)
+
     def render_item(self, record):
         item = record.target.item
-        return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.code)
+        return format_html('<a href="{}">{}</a>', self.link(item.get_absolute_url()), item.code)
 
     def value_item(self, record):
         return record.target.item.code
 
     def render_target(self, record):
         return format_html(
-            '<a href="{}">{}</a>', record.target.get_absolute_url(), record.target.name
+            '<a href="{}">{}</a>', self.link(record.target.get_absolute_url()), record.target.name
         )
 
     def value_target(self, record):
@@ -588,7 +613,7 @@ class UpdateTable(tables.Table):
 
     def render_source(self, record):
         if record.source:
-            sources = record.target.item.plan.reverse("initiatives:source_list")
+            sources = self.link(record.target.item.plan.reverse("initiatives:source_list"))
             url = f"{sources}#source-{record.source.key}"
             return format_html('<a href="{}">{}</a>', url, record.source.publisher)
         if record.evidence_url:

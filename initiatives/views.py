@@ -7,7 +7,7 @@ Every page shows the items of one plan: the one named by the `plan` slug of its 
 import csv
 import io
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from datetime import date
 from functools import partial
 
@@ -26,6 +26,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from . import clock
+from .as_of import figures_on, requested_as_of, with_as_of
 from .charts import target_panels
 from .filters import PlanItemFilter, UpdateFilter
 from .models import (
@@ -92,6 +93,9 @@ FIGURE_FIELDS = (
 )
 
 
+FigureRow = namedtuple("FigureRow", [*FIGURE_FIELDS, "outcome"])
+
+
 def viewed_plan(slug=None):
     """The plan named by `slug`, or the one the site opens on, and every plan (for the
     switcher), in one query; 404 when there is no such plan."""
@@ -103,19 +107,24 @@ def viewed_plan(slug=None):
 
 
 class PlanMixin:
-    """A view of one plan: `self.plan`, and `plan` and `plans` in the template's context."""
+    """A view of one plan: `self.plan`, and `plan` and `plans` in the template's context;
+    `self.as_of`, and `as_of` in the context, the day `?as_of=` asks for (None: today)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.plan, self.plans = viewed_plan(kwargs.get("plan"))
+        self.as_of = requested_as_of(request, self.plan)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.plan, plans=self.plans, **kwargs)
+        return super().get_context_data(
+            plan=self.plan, plans=self.plans, as_of=self.as_of, **kwargs
+        )
 
 
-def approved_reports(plan):
-    """The plan's approved reports with what a row about them shows."""
-    return ProgressReport.objects.approved().in_plan(plan).for_rows()
+def approved_reports(plan, as_of=None):
+    """The plan's approved reports (those dated and approved by `as_of`, for the plan as of
+    that day) with what a row about them shows."""
+    return ProgressReport.objects.as_of(as_of).in_plan(plan).for_rows()
 
 
 class KnownCountPaginator(Paginator):
@@ -142,16 +151,21 @@ def configured_table(request, table_class, queryset, prefix, caption, count, **k
     return table
 
 
-def figures(items, plan):
+def figures(items, plan, as_of=None):
     """What a summary needs of each item of a PlanItem queryset of `plan`, read as tuples, not
-    models, in one query: a list of rows for each kind, with the outcome once it has closed.
+    models, in one query: a list of rows for each kind, with the outcome once it has closed;
+    as of a past day `as_of`, with the status and due date of then.
 
     A summary covers every item (thousands on a large plan); building a model, its related rows
     and its table cells for each would cost far more than the database's work.
     """
     rows = {kind: [] for kind in ItemKind.values}
-    rows_of = items.with_outcome(plan).order_by()
-    for row in rows_of.values_list(*FIGURE_FIELDS, "outcome", named=True):
+    rows_of = items.with_outcome(plan, **figures_on(as_of)).order_by()
+    asked = [*FIGURE_FIELDS, "outcome"]
+    if as_of is not None:
+        asked = [f"{name}_then" if name in ("status", "due_date") else name for name in asked]
+    for values in rows_of.values_list(*asked):
+        row = FigureRow(*values)
         rows[row.kind].append(row)
     return rows
 
@@ -234,10 +248,15 @@ class PlanItemListView(ExportableListView):
     filterset_class = PlanItemFilter
 
     def get_queryset(self):
-        return self.model.objects.in_plan(self.plan).with_outcome(self.plan).for_table()
+        items = self.model.objects.in_plan(self.plan)
+        return items.with_outcome(self.plan, **figures_on(self.as_of)).for_table()
 
     def get_table_kwargs(self):
-        return {**super().get_table_kwargs(), "closed": self.plan.is_closed()}
+        return {
+            **super().get_table_kwargs(),
+            "closed": self.plan.is_closed(self.as_of),
+            "as_of": self.as_of,
+        }
 
 
 class InitiativeListView(PlanItemListView):
@@ -258,6 +277,13 @@ class TaskListView(PlanItemListView):
     export_name = "tasks"
 
 
+def until(rows, moment, day):
+    """The rows whose `moment` (a date and time) falls by the end of `day`; all when None."""
+    if day is None:
+        return rows
+    return rows.filter(**{f"{moment}__lt": progress.end_of(day)})
+
+
 def task_count():
     """The number of tasks that support the item, counted within the item's own query."""
     tasks = Task.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
@@ -271,7 +297,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
     def get_queryset(self):
         queryset = (
             self.model.objects.in_plan(self.plan)
-            .with_outcome(self.plan)
+            .with_outcome(self.plan, **figures_on(self.as_of))
             .for_table()
             .with_carry_over(into=self.followed())
             .prefetch_related("sources")
@@ -287,25 +313,26 @@ class PlanItemDetailView(PlanMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
+        as_of = self.as_of
         targets = list(
-            item.targets.with_progress()
-            .with_schedule()
+            item.targets.with_progress(as_of, approved_by=as_of)
+            .with_schedule(as_of)
             .select_related("source")
             .annotate(reporting_period=latest_closed_period())
         )
         reports = (
-            ProgressReport.objects.approved()
+            ProgressReport.objects.as_of(as_of)
             .filter(target__in=targets)
             .select_related("member", "source")
             .order_by("as_of", "pk")
         )
-        context["panels"] = target_panels(item, targets, reports)
+        context["panels"] = target_panels(item, targets, reports, today=as_of)
         reporting = latest_reporting(targets)  # each target's latest closed period, if any
-        context["status_changes"] = list(item.status_changes.all())
+        context["status_changes"] = list(until(item.status_changes.all(), "changed_at", as_of))
         context["continued"] = list(item.carried_into.all()) if self.followed() else []
-        context["closed"] = self.plan.is_closed()  # targets too have no schedule then
-        # The revisions in effect, the item's own and its targets', in one query.
-        revisions = item.revisions.in_effect()
+        context["closed"] = self.plan.is_closed(as_of)  # targets too have no schedule then
+        # The revisions in effect (by then), the item's own and its targets', in one query.
+        revisions = until(item.revisions.in_effect(), "reviewed_at", as_of)
         by_target = {}
         shown_targets = {target.pk: target for target in targets}
         for revision in revisions:
@@ -322,12 +349,13 @@ class PlanItemDetailView(PlanMixin, DetailView):
             context["task_table"] = configured_table(
                 self.request,
                 TaskTable,
-                item.tasks.with_outcome(self.plan).for_table(),
+                item.tasks.with_outcome(self.plan, **figures_on(as_of)).for_table(),
                 "tasks",
                 _("Tasks that support it"),
                 item.task_count,
                 exclude=("supports",),
-                closed=self.plan.is_closed(),
+                closed=self.plan.is_closed(as_of),
+                as_of=as_of,
             )
         return context
 
@@ -366,8 +394,9 @@ def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
     the items listed as behind schedule are built as models."""
     plan, plans = viewed_plan(plan)
-    today = clock.today()
-    rows = figures(PlanItem.objects.in_plan(plan), plan)
+    as_of = requested_as_of(request, plan)
+    today = as_of or clock.today()
+    rows = figures(PlanItem.objects.in_plan(plan), plan, as_of)
     lists = []
     areas = defaultdict(list)
     behind = []
@@ -394,7 +423,7 @@ def dashboard(request, plan=None):
     headlines = (
         Target.objects.in_plan(plan)
         .filter(is_headline=True)
-        .with_progress()
+        .with_progress(as_of, approved_by=as_of)
         .select_related("source", "item__plan")
     )
     return render(
@@ -403,6 +432,7 @@ def dashboard(request, plan=None):
         {
             "plan": plan,
             "plans": plans,
+            "as_of": as_of,
             "lists": lists,
             "by_area": [
                 {"area": area_names[pk], **summarise(items, today)}
@@ -419,7 +449,7 @@ def dashboard(request, plan=None):
             "behind": [shown_item(row, plan) for *_key, row in behind[:BEHIND_SHOWN]],
             "behind_count": len(behind),
             "headlines": headlines,
-            "updates": approved_reports(plan).order_by("-as_of", "-pk")[:8],
+            "updates": approved_reports(plan, as_of).order_by("-as_of", "-pk")[:8],
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
             "stale_since": progress.stale_cutoff(today),
@@ -435,8 +465,7 @@ def dashboard(request, plan=None):
 def reporting_standing(plan, today):
     """The plan's standing in its latest closed reporting period, or None before the first
     due date (includes/reporting_standing.html)."""
-    period = ReportingPeriod.objects.latest_closed(plan, today)
-    return period.standing(today) if period is not None else None
+    return ReportingPeriod.objects.latest_closed_standing(plan, today)
 
 
 def outcome_rows(lists):
@@ -455,31 +484,33 @@ def last_report(rows):
     return date.fromisoformat(latest[:10]) if isinstance(latest, str) else latest
 
 
-def summary_sections(request, plan, queryset_of, table_options, link_query):
+def summary_sections(request, plan, queryset_of, table_options, link_query, as_of=None):
     """The three lists' sections of a member's or an area's page: a summary of every item and
-    a table of one page of them."""
+    a table of one page of them (as of a past day `as_of`, if given)."""
     sections = []
-    today = clock.today()
-    rows = figures(queryset_of(PlanItem), plan)
+    today = as_of or clock.today()
+    rows = figures(queryset_of(PlanItem), plan, as_of)
     for model, table_class, prefix, list_url in LISTS:
         kind_rows = rows[model.KIND]
         table = configured_table(
             request,
             table_class,
-            queryset_of(model).with_outcome(plan).for_table(),
+            queryset_of(model).with_outcome(plan, **figures_on(as_of)).for_table(),
             prefix,
             SHORT_NAMES[model],
             len(kind_rows),
             closed=plan.is_closed(today),
+            as_of=as_of,
             **table_options,
         )
-        link = f"{plan.reverse(list_url)}?{link_query}"
+        link = with_as_of(f"{plan.reverse(list_url)}?{link_query}", as_of)
         sections.append({**describe(model, link), "table": table, **summarise(kind_rows, today)})
     return sections
 
 
 def member_detail(request, slug, plan=None):
     plan, plans = viewed_plan(plan)
+    as_of = requested_as_of(request, plan)
     member = get_object_or_404(Member, slug=slug)
     sections = summary_sections(
         request,
@@ -487,24 +518,27 @@ def member_detail(request, slug, plan=None):
         lambda model: model.objects.in_plan(plan).for_member(member),
         {"member": member},
         f"member={member.slug}",
+        as_of,
     )
-    reports = approved_reports(plan).filter(member=member).order_by("-as_of", "-pk")[:20]
+    reports = approved_reports(plan, as_of).filter(member=member).order_by("-as_of", "-pk")[:20]
     return render(
         request,
         "initiatives/member_detail.html",
         {
             "plan": plan,
             "plans": plans,
+            "as_of": as_of,
             "member": member,
             "sections": sections,
             "reports": reports,
-            "stale_since": progress.stale_cutoff(clock.today()),
+            "stale_since": progress.stale_cutoff(as_of or clock.today()),
         },
     )
 
 
 def area_detail(request, slug, plan=None):
     plan, plans = viewed_plan(plan)
+    as_of = requested_as_of(request, plan)
     area = get_object_or_404(FocusArea, slug=slug)
     sections = summary_sections(
         request,
@@ -512,6 +546,7 @@ def area_detail(request, slug, plan=None):
         lambda model: model.objects.in_plan(plan).filter(focus_area=area),
         {"exclude": ("focus_area",)},
         f"area={area.slug}",
+        as_of,
     )
     return render(
         request,
@@ -519,9 +554,10 @@ def area_detail(request, slug, plan=None):
         {
             "plan": plan,
             "plans": plans,
+            "as_of": as_of,
             "area": area,
             "sections": sections,
-            "stale_since": progress.stale_cutoff(clock.today()),
+            "stale_since": progress.stale_cutoff(as_of or clock.today()),
         },
     )
 
@@ -543,13 +579,16 @@ class SourceListView(PlanMixin, ListView):
             return items[:CITED_SHOWN]
 
         targets = Target.objects.in_plan(plan)
-        approved = ProgressReport.objects.approved().in_plan(plan)
+        cited = targets  # listed with their terms as they stood then, for a past day
+        if self.as_of is not None:
+            cited = targets.with_terms_then(self.as_of)
+        approved = ProgressReport.objects.as_of(self.as_of).in_plan(plan)
         return Source.objects.annotate(
             target_count=count(targets), report_count=count(approved)
         ).prefetch_related(
             Prefetch(
                 "targets",
-                queryset=targets.select_related("item__plan").order_by("code")[:CITED_SHOWN],
+                queryset=cited.select_related("item__plan").order_by("code")[:CITED_SHOWN],
                 to_attr="cited_targets",
             ),
             Prefetch(
@@ -572,7 +611,10 @@ class UpdateListView(ExportableListView):
     export_name = "updates"
 
     def get_queryset(self):
-        return approved_reports(self.plan).order_by("-as_of", "-pk")
+        return approved_reports(self.plan, self.as_of).order_by("-as_of", "-pk")
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "as_of": self.as_of}
 
 
 # Editions: the plan as the office published it on a date, and what changed since.

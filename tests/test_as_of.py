@@ -5,11 +5,16 @@ One small plan, worked by hand. The day looked back on is D = 2025-06-30; the tr
 is 2025-10-01. Approvals happen at given moments in the site's time zone (Asia/Shanghai).
 """
 
+import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.models import StatusChange, Target, Task
@@ -247,3 +252,167 @@ class TestCompiled:
         # The project: its one task at 5 of 20 (its target then) on D.
         assert item_as_of(project).progress == pytest.approx(25)
         assert item_now(project).progress == pytest.approx(90)
+
+
+# The pages, exports and API lists, ?as_of=.
+
+AS_OF = "as_of=2025-06-30"
+
+
+@pytest.fixture
+def site(make):
+    """One task of 2025, T-501, whose target from 0 to 100 had 40 by D and 60 since; on track
+    on D, delayed since."""
+    task = make.task(
+        code="T-501",
+        title_en="Charging piles in the cities",
+        start_date=date(2025, 1, 1),
+        due_date=date(2025, 12, 31),
+        status="delayed",
+    )
+    goal = make.target(task, code="T-501.1", name_en="Piles installed", is_headline=True)
+    approved(make, goal, 40, date(2025, 3, 31), date(2025, 4, 10), narrative_en="First quarter.")
+    approved(make, goal, 60, date(2025, 7, 31), date(2025, 8, 5), narrative_en="Seventh month.")
+    StatusChange.objects.create(
+        item=task,
+        old_status="on_track",
+        new_status="delayed",
+        reason="Land not released.",
+        changed_at=at(date(2025, 8, 1)),
+    )
+    return task
+
+
+def html(response):
+    return response.content.decode()
+
+
+def internal_links(page):
+    return re.findall(r'href="(/[^"]*)"', page)
+
+
+PAGES = ["/", "/tasks/", "/tasks/T-501/", "/members/shanghai/", "/areas/area-1/", "/updates/"]
+PAGES += ["/sources/", "/plans/yrd-2024-2026/tasks/", "/zh-hans/tasks/T-501/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_as_of_a_day_says_so_and_links_to_today(client, site, url):
+    response = client.get(f"{url}?{AS_OF}")
+    assert response.status_code == 200
+    page = html(response)
+    if not url.startswith("/zh-hans/"):
+        assert "The plan as it stood on 30 June 2025: figures reported and approved by that" in page
+    assert f'<a href="{url}">' in page  # the same page, as of today
+    assert "as it stood" not in html(client.get(url))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_link_of_the_plan_keeps_the_day(client, site, url):
+    page = html(client.get(f"{url}?{AS_OF}"))
+    # Not the plan's: files, the staff admin, the API's index and the sitemap; and the page as
+    # of today, which the banner links to.
+    elsewhere = ("/static/", "/admin/", "/api/", "/sitemap.xml")
+    links = [link for link in internal_links(page) if not link.startswith(elsewhere)]
+    unkept = [link for link in links if AS_OF not in link and link != url]
+    assert len(links) > 10
+    assert unkept == []
+    if url in ("/tasks/", "/plans/yrd-2024-2026/tasks/", "/updates/"):  # the filters too
+        assert '<input type="hidden" name="as_of" value="2025-06-30">' in page
+
+
+def test_the_figures_of_an_item_page_as_of_the_day(client, site):
+    page = html(client.get(f"/tasks/T-501/?{AS_OF}"))
+    assert "On track" in page and "Delayed" not in page.split("Status history")[0]
+    assert ">40%<" in page.replace(" ", "") or "40%" in page
+    assert "Seventh month." not in page  # the report approved after D
+    assert "First quarter." in page
+    today = html(client.get("/tasks/T-501/"))
+    assert "Seventh month." in today
+
+
+def test_the_lists_filter_and_export_as_of_the_day(client, site):
+    rows = client.get(f"/tasks/?{AS_OF}&_export=json")
+    assert rows.status_code == 200
+    (row,) = json.loads(b"".join(rows.streaming_content))
+    assert (row["Progress"], row["Status"]) == (40.0, "On track")
+    (now,) = json.loads(b"".join(client.get("/tasks/?_export=json").streaming_content))
+    assert (now["Progress"], now["Status"]) == (60.0, "Delayed")
+    assert "T-501" in html(client.get(f"/tasks/?{AS_OF}&schedule=on_schedule"))
+
+
+def test_the_updates_as_of_the_day(client, site):
+    page = html(client.get(f"/updates/?{AS_OF}"))
+    assert "First quarter." in page and "Seventh month." not in page
+    csv_rows = b"".join(client.get(f"/updates/?{AS_OF}&_export=csv").streaming_content).decode()
+    assert csv_rows.count("\n") == 2  # the header and the one report approved by then
+
+
+def test_the_api_lists_as_of_the_day(client, site):
+    (task,) = client.get(f"/api/tasks/?{AS_OF}").json()["results"]
+    assert (task["progress"], task["status"], task["last_reported"]) == (
+        40,
+        "on_track",
+        "2025-03-31",
+    )
+    (now,) = client.get("/api/tasks/").json()["results"]
+    assert (now["progress"], now["status"]) == (60, "delayed")
+    (target,) = client.get(f"/api/targets/?{AS_OF}").json()["results"]
+    assert (target["latest_value"], target["latest_as_of"]) == (40, "2025-03-31")
+    reports = client.get(f"/api/reports/?{AS_OF}").json()
+    assert [report["value"] for report in reports["results"]] == [40]
+    assert client.get(f"/api/reports/?{AS_OF}&page=1").json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ("2025-13-01", "is not a date"),
+        ("yesterday", "is not a date"),
+        ("2025-6-30", "is not a date"),
+        ("2023-12-31", "before"),  # the plan starts on 2024-01-01
+        ("2025-10-02", "after today"),
+    ],
+)
+def test_a_day_that_cannot_be_shown_is_a_bad_request(client, site, value, says):
+    for url in ("/", "/tasks/", "/tasks/T-501/", "/members/shanghai/", "/updates/"):
+        response = client.get(f"{url}?as_of={value}")
+        assert response.status_code == 400
+        assert says in html(response)
+    answer = client.get(f"/api/tasks/?as_of={value}")
+    assert answer.status_code == 400
+    assert says in answer.json()["error"]
+
+
+def test_the_first_day_of_the_plan_and_today_can_be_shown(client, site):
+    assert client.get("/?as_of=2024-01-01").status_code == 200
+    assert client.get(f"/?as_of={TODAY.isoformat()}").status_code == 200
+
+
+def test_an_as_of_page_is_cached_under_its_address_with_a_stable_etag(client, site):
+    first = client.get(f"/tasks/?{AS_OF}")
+    again = client.get(f"/tasks/?{AS_OF}")
+    today = client.get("/tasks/")
+    assert again["X-Page-Cache"] == "hit"
+    assert first["ETag"] == again["ETag"] != today["ETag"]
+    assert client.get(f"/tasks/?{AS_OF}", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert "Seventh month" not in html(again)
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/tasks/", "/tasks/T-501/", "/members/shanghai/", "/updates/"]
+)
+def test_an_as_of_page_costs_the_queries_of_todays_whatever_the_data(client, make, site, url):
+    def queries(address):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    small = queries(f"{url}?{AS_OF}")
+    assert small == queries(url)
+    for _n in range(3):
+        task = make.task(start_date=date(2025, 1, 1), due_date=date(2025, 12, 31))
+        goal = make.target(task)
+        approved(make, goal, 10, date(2025, 2, 1), date(2025, 2, 2))
+        make.revision(goal, {"target_value": ("50", "100")}, reviewed_at=at(date(2025, 9, 1)))
+    assert queries(f"{url}?{AS_OF}") == small

@@ -38,5 +38,6 @@ def bare(request):
 if settings.BENCHMARK_VIEWS:
     urlpatterns.insert(0, path("_bench/bare/", bare))
 
+handler400 = "initiatives.as_of.bad_request"  # a date ?as_of= cannot show, said as such
 handler403 = "initiatives.security.permission_denied"
 handler500 = "initiatives.security.server_error"

@@ -3,7 +3,8 @@ being viewed, and list labels."""
 
 from django import template
 from django.urls import reverse, translate_url
-from django.utils.http import urlencode
+
+from ..as_of import PARAMETER, with_as_of
 
 register = template.Library()
 
@@ -17,8 +18,25 @@ def page_in(context, language):
 
 @register.simple_tag(takes_context=True)
 def plan_url(context, viewname, *args):
-    """The address of a page of the plan being viewed, so that links stay within it."""
-    return context["plan"].reverse(viewname, args=args)
+    """The address of a page of the plan being viewed, so that links stay within it (and on
+    the day it is viewed as of, `as_of` in the context)."""
+    return with_as_of(context["plan"].reverse(viewname, args=args), context.get("as_of"))
+
+
+@register.simple_tag(takes_context=True)
+def as_of_url(context, url, **query):
+    """`url` with `query` added, and kept on the day the plan is viewed as of (`as_of` in the
+    context), e.g. {% as_of_url item.get_absolute_url %}, {% as_of_url list schedule="behind" %}."""
+    return with_as_of(url, context.get("as_of"), **query)
+
+
+@register.simple_tag(takes_context=True)
+def today_url(context):
+    """The page being viewed as of a past day, as of today: its address without `as_of`."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop(PARAMETER, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @register.simple_tag(takes_context=True)
@@ -32,7 +50,8 @@ def api_url(context, viewname):
     """An API list of the plan being viewed (the API's lists default to the current plan)."""
     plan = context["plan"]
     url = reverse(viewname)
-    return url if plan.is_current else f"{url}?{urlencode({'plan': plan.slug})}"
+    query = {} if plan.is_current else {"plan": plan.slug}
+    return with_as_of(url, context.get("as_of"), **query)
 
 
 @register.simple_tag
