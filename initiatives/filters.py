@@ -81,7 +81,10 @@ class PlanItemFilter(FiguresFilter):
         help_text=_("Code, title or summary, in English or Chinese."),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=Status.choices,
+        empty_label=_("Any status"),
+        method="filter_status",
     )
     area = django_filters.ModelChoiceFilter(
         label=_("Focus area"),
@@ -135,6 +138,12 @@ class PlanItemFilter(FiguresFilter):
             | Q(summary_en__icontains=value)
             | Q(summary_zh__icontains=value)
         )
+
+    def filter_status(self, queryset, name, value):
+        """By the status shown: as of a past day, the one of then (with_progress's
+        `status_then`)."""
+        field = "status_then" if "status_then" in queryset.query.annotations else "status"
+        return queryset.filter(**{field: value})
 
     def filter_member(self, queryset, name, value):
         return queryset.for_member(value) if value else queryset

@@ -416,3 +416,26 @@ def test_an_as_of_page_costs_the_queries_of_todays_whatever_the_data(client, mak
         approved(make, goal, 10, date(2025, 2, 1), date(2025, 2, 2))
         make.revision(goal, {"target_value": ("50", "100")}, reviewed_at=at(date(2025, 9, 1)))
     assert queries(f"{url}?{AS_OF}") == small
+
+
+def test_the_status_filter_reads_the_status_of_then(client, site):
+    assert "T-501" in html(client.get(f"/tasks/?{AS_OF}&status=on_track"))
+    assert "T-501" not in html(client.get(f"/tasks/?{AS_OF}&status=delayed"))
+    assert "T-501" in html(client.get("/tasks/?status=delayed"))
+    assert client.get(f"/api/tasks/?{AS_OF}&status=on_track").json()["count"] == 1
+    assert client.get(f"/api/tasks/?{AS_OF}&status=delayed").json()["count"] == 0
+
+
+def test_an_item_page_as_of_the_day_shows_the_revisions_and_status_changes_of_then(
+    client, make, site
+):
+    goal = site.targets.get()
+    make.revision(
+        goal, {"target_value": ("80", "100")}, reason="Raised later.", reviewed_at=at(TODAY)
+    )
+    page = html(client.get(f"/tasks/T-501/?{AS_OF}"))
+    assert "Raised later." not in page and "Land not released." not in page
+    today = html(client.get("/tasks/T-501/"))
+    assert "Raised later." in today and "Land not released." in today
+    # Its target then was 80: 40 of 80.
+    assert "50%" in page
