@@ -284,6 +284,20 @@ def until(rows, moment, day):
     return rows.filter(**{f"{moment}__lt": progress.end_of(day)})
 
 
+def continued_in():
+    """The plan of the earliest round an item was carried into, read within the item's own
+    query: a carried item keeps its code, and the plans are read already."""
+    later = PlanItem.objects.filter(carried_from=OuterRef("pk")).order_by("plan__start_date")
+    return Subquery(later.values("plan")[:1])
+
+
+def continuations(item, plans):
+    """The item that continues `item` in a later round, built from its plan and code (not
+    read), as a list for the page: empty when it was not carried over."""
+    plan = next((plan for plan in plans if plan.pk == item.continued_in), None)
+    return [] if plan is None else [KIND_MODELS[item.kind](plan=plan, code=item.code)]
+
+
 def task_count():
     """The number of tasks that support the item, counted within the item's own query."""
     tasks = Task.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
@@ -299,16 +313,13 @@ class PlanItemDetailView(PlanMixin, DetailView):
             self.model.objects.in_plan(self.plan)
             .with_outcome(self.plan, **figures_on(self.as_of))
             .for_table()
-            .with_carry_over(into=self.followed())
+            .with_carry_over(into=False)
+            .annotate(continued_in=continued_in())
             .prefetch_related("sources")
         )
         if self.model.KIND == ItemKind.TASK:
             return queryset.select_related("parent__plan")
         return queryset.annotate(task_count=task_count())
-
-    def followed(self):
-        """Whether a round follows the plan: only then may an item continue in another."""
-        return any(other.follows_id == self.plan.pk for other in self.plans)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -329,7 +340,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         context["panels"] = target_panels(item, targets, reports, today=as_of)
         reporting = latest_reporting(targets)  # each target's latest closed period, if any
         context["status_changes"] = list(until(item.status_changes.all(), "changed_at", as_of))
-        context["continued"] = list(item.carried_into.all()) if self.followed() else []
+        context["continued"] = continuations(item, self.plans)
         context["closed"] = self.plan.is_closed(as_of)  # targets too have no schedule then
         # The revisions in effect (by then), the item's own and its targets', in one query.
         revisions = until(item.revisions.in_effect(), "reviewed_at", as_of)
