@@ -52,7 +52,7 @@ from .models import (
     outlook,
     progress,
 )
-from .models.obligations import latest_closed_period, latest_reporting
+from .models.obligations import latest_reporting, with_latest_reporting
 from .models.rounds import outcome_counts
 from .tables import (
     InitiativeTable,
@@ -326,10 +326,12 @@ class PlanItemDetailView(PlanMixin, DetailView):
         item = self.object
         as_of = self.as_of
         targets = list(
-            item.targets.with_progress(as_of, approved_by=as_of)
-            .with_schedule(as_of)
-            .select_related("source")
-            .annotate(reporting_period=latest_closed_period())
+            with_latest_reporting(
+                item.targets.with_progress(as_of, approved_by=as_of)
+                .with_schedule(as_of)
+                .select_related("source"),
+                as_of,
+            )
         )
         reports = (
             ProgressReport.objects.as_of(as_of)

@@ -447,6 +447,7 @@ def add_owed(period, lead, targets=2):
 def test_the_start_pages_and_the_api_take_the_same_queries_as_data_grows(client, region):
     period, t = region
     later = make.period(period.plan, date(2026, 10, 1), date(2026, 12, 31))
+    add_owed(later, "zhejiang", targets=1)  # a period requiring nothing takes fewer queries
     pages = {
         "jiangsu": (editor("jiangsu"), reverse("admin:index")),
         "office": (reviewer("office-reviewer"), reverse("admin:index")),

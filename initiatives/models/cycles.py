@@ -59,7 +59,18 @@ class ReportingPeriodQuerySet(models.QuerySet):
         """{period pk: Standing}: each period's standing by member (obligations.standings)."""
         from .obligations import standings
 
-        return standings(self, today=today)
+        return standings(list(self), today=today)
+
+    def latest_closed_standing(self, plan, today=None):
+        """The standing of the plan's latest closed period (latest_closed()), or None: three
+        queries, the period read with the targets it requires (one requiring none has no
+        standing)."""
+        from .obligations import standings
+
+        today = today or clock.today()
+        latest = self.in_plan(plan).filter(due_date__lt=today)
+        latest = latest.order_by("-due_date", "-end_date")[:1]
+        return next(iter(standings(latest, today=today).values()), None)
 
 
 def current_of(periods, today):

@@ -112,16 +112,18 @@ def owed_in(periods, member=None, today=None):
     periods = {period.pk: period for period in periods}
     if not periods:
         return {}
-    links, leads, reports = _rows(periods, member)
+    periods, links, leads, reports = _rows(periods, member)
     return _owed(periods, links, leads, reports, today or clock.today())
 
 
 def standings(periods, today=None):
-    """{period pk: Standing} for each of `periods`, in the three queries of owed_in()."""
-    periods = {period.pk: period for period in periods}
-    if not periods:
-        return {}
-    links, leads, reports = _rows(periods, None)
+    """{period pk: Standing} for each of `periods` (a list, or a QuerySet read with the
+    targets: then only the periods that require some target), in three queries."""
+    if isinstance(periods, list | tuple):
+        periods = {period.pk: period for period in periods}
+        if not periods:
+            return {}
+    periods, links, leads, reports = _rows(periods, None)
     owed = _owed(periods, links, leads, reports, today or clock.today())
     result = {pk: Standing(period) for pk, period in periods.items()}
     for pk, rows in owed.items():
@@ -162,36 +164,49 @@ def _owed(periods, links, leads, reports, today):
 
 
 def _rows(periods, member):
-    """The period-target links (with target, item and plan), the leading members of each
-    item, and each target's reports past the draft stage dated within the periods' span."""
+    """The periods, their links to the targets they require (with target, item and plan), the
+    leading members of each item, and each target's reports past the draft stage dated within
+    the periods' span.
+
+    `periods` is {pk: period}, or a QuerySet of periods read with the links (one query less:
+    then only the periods that require some target are returned)."""
     from .cycles import ReportingPeriod
 
-    links = (
-        ReportingPeriod.targets.through.objects.filter(reportingperiod_id__in=list(periods))
-        .select_related("target__item__plan")
-        .order_by("target__code")
-    )
-    lead_rows = Responsibility.objects.filter(role=Role.LEAD).select_related("member")
-    report_rows = ProgressReport.objects.filter(
-        as_of__gte=min(period.start_date for period in periods.values()),
-        as_of__lte=max(period.end_date for period in periods.values()),
-        status__in=[state for state, _obligation in PRECEDENCE],
-    )
+    known = isinstance(periods, dict)
+    links = ReportingPeriod.targets.through.objects.select_related("target__item__plan")
+    if known:
+        links = links.filter(reportingperiod_id__in=list(periods))
+    else:
+        links = links.filter(reportingperiod__in=periods).select_related("reportingperiod")
     if member is not None:
         links = links.filter(
             target__item__responsibilities__member=member,
             target__item__responsibilities__role=Role.LEAD,
         )
+    links = links.order_by("target__code")
+    found = list(links)
+    if not known:
+        periods = {link.reportingperiod_id: link.reportingperiod for link in found}
+    if not found:
+        return periods, [], {}, {}
+    lead_rows = Responsibility.objects.filter(
+        role=Role.LEAD, item_id__in=links.values("target__item_id")
+    ).select_related("member")
+    report_rows = ProgressReport.objects.filter(
+        target_id__in=links.values("target_id"),
+        as_of__gte=min(period.start_date for period in periods.values()),
+        as_of__lte=max(period.end_date for period in periods.values()),
+        status__in=[state for state, _obligation in PRECEDENCE],
+    )
+    if member is not None:
         lead_rows = lead_rows.filter(member=member)
         report_rows = report_rows.filter(Q(member__isnull=True) | Q(member=member))
-    lead_rows = lead_rows.filter(item_id__in=links.values("target__item_id"))
-    report_rows = report_rows.filter(target_id__in=links.values("target_id"))
     leads, reports = {}, {}
     for responsibility in lead_rows:
         leads.setdefault(responsibility.item_id, []).append(responsibility.member)
     for report in report_rows.order_by("as_of", "pk"):
         reports.setdefault(report.target_id, []).append(report)
-    return list(links), leads, reports
+    return periods, found, leads, reports
 
 
 def _state(reports, period, today):
@@ -209,46 +224,48 @@ def _state(reports, period, today):
 @dataclass(frozen=True)
 class PeriodReport:
     """Of one target, the latest period that requires it and whose due date has passed, and
-    the approved report dated within it (None when it is not in)."""
+    the date of the latest approved report dated within it (None when it is not in)."""
 
     period: object
-    report: ProgressReport | None
+    reported_on: object = None
 
     @property
     def is_in(self):
-        return self.report is not None
+        return self.reported_on is not None
 
 
-def latest_closed_period(today=None):
-    """An annotation of targets: the pk of the latest period that requires the target and
-    whose due date has passed (None when none), for latest_reporting()."""
+def with_latest_reporting(targets, today=None):
+    """`targets` (a QuerySet) annotated for latest_reporting(): `reporting_period`, the pk of
+    the latest period that requires the target and whose due date has passed, and
+    `reporting_as_of`, the date of the latest approved report dated within that period."""
     from .cycles import ReportingPeriod
 
     periods = ReportingPeriod.objects.filter(
         targets=OuterRef("pk"), due_date__lt=today or clock.today()
     ).order_by("-due_date", "-end_date")
-    return Subquery(periods.values("pk")[:1])
+    approved = ProgressReport.objects.filter(
+        target=OuterRef("pk"),
+        status=ReviewState.APPROVED,
+        as_of__gte=OuterRef("reporting_start"),
+        as_of__lte=OuterRef("reporting_end"),
+    ).order_by("-as_of")
+    return targets.annotate(
+        reporting_period=Subquery(periods.values("pk")[:1]),
+        reporting_start=Subquery(periods.values("start_date")[:1]),
+        reporting_end=Subquery(periods.values("end_date")[:1]),
+    ).annotate(reporting_as_of=Subquery(approved.values("as_of")[:1]))
 
 
 def latest_reporting(targets):
-    """{target pk: PeriodReport} for each of `targets` annotated with latest_closed_period()
-    as `reporting_period`: none, one or two queries."""
+    """{target pk: PeriodReport} for each of `targets` (read with_latest_reporting()) that some
+    closed period requires: one query for the periods, none when there are none."""
     from .cycles import ReportingPeriod
 
-    wanted = {target.pk: target.reporting_period for target in targets if target.reporting_period}
+    wanted = {target.pk: target for target in targets if target.reporting_period}
     if not wanted:
         return {}
-    periods = ReportingPeriod.objects.in_bulk(set(wanted.values()))
-    latest = {pk: periods[period_id] for pk, period_id in wanted.items()}
-    approved = ProgressReport.objects.filter(
-        target_id__in=list(latest),
-        status=ReviewState.APPROVED,
-        as_of__gte=min(period.start_date for period in latest.values()),
-        as_of__lte=max(period.end_date for period in latest.values()),
-    ).order_by("as_of", "pk")
-    found = {}
-    for report in approved:
-        period = latest[report.target_id]
-        if period.start_date <= report.as_of <= period.end_date:
-            found[report.target_id] = report
-    return {pk: PeriodReport(period, found.get(pk)) for pk, period in latest.items()}
+    periods = ReportingPeriod.objects.in_bulk({t.reporting_period for t in wanted.values()})
+    return {
+        pk: PeriodReport(periods[target.reporting_period], target.reporting_as_of)
+        for pk, target in wanted.items()
+    }
