@@ -249,7 +249,7 @@ class PlanItemListView(ExportableListView):
 
     def get_queryset(self):
         items = self.model.objects.in_plan(self.plan)
-        return items.with_outcome(self.plan, **figures_on(self.as_of)).for_table()
+        return items.with_outcome(self.plan, **figures_on(self.as_of)).for_table(self.as_of)
 
     def get_table_kwargs(self):
         return {
@@ -312,7 +312,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
         queryset = (
             self.model.objects.in_plan(self.plan)
             .with_outcome(self.plan, **figures_on(self.as_of))
-            .for_table()
+            .for_table(self.as_of)
             .with_carry_over(into=False)
             .annotate(continued_in=continued_in())
             .prefetch_related("sources")
@@ -362,7 +362,7 @@ class PlanItemDetailView(PlanMixin, DetailView):
             context["task_table"] = configured_table(
                 self.request,
                 TaskTable,
-                item.tasks.with_outcome(self.plan, **figures_on(as_of)).for_table(),
+                item.tasks.with_outcome(self.plan, **figures_on(as_of)).for_table(as_of),
                 "tasks",
                 _("Tasks that support it"),
                 item.task_count,
@@ -508,7 +508,7 @@ def summary_sections(request, plan, queryset_of, table_options, link_query, as_o
         table = configured_table(
             request,
             table_class,
-            queryset_of(model).with_outcome(plan, **figures_on(as_of)).for_table(),
+            queryset_of(model).with_outcome(plan, **figures_on(as_of)).for_table(as_of),
             prefix,
             SHORT_NAMES[model],
             len(kind_rows),

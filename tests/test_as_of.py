@@ -439,3 +439,17 @@ def test_an_item_page_as_of_the_day_shows_the_revisions_and_status_changes_of_th
     assert "Raised later." in today and "Land not released." in today
     # Its target then was 80: 40 of 80.
     assert "50%" in page
+
+
+def test_the_api_and_the_lists_give_the_revisions_in_effect_then(client, make, site):
+    goal = site.targets.get()
+    make.revision(goal, {"target_value": ("80", "100")}, reviewed_at=at(TODAY))
+    (target,) = client.get(f"/api/targets/?{AS_OF}").json()["results"]
+    assert (target["target_value"], target["revisions"]) == (80, [])
+    (now,) = client.get("/api/targets/").json()["results"]
+    assert (now["target_value"], len(now["revisions"])) == (100, 1)
+    (task,) = client.get(f"/api/tasks/?{AS_OF}").json()["results"]
+    assert task["revised"] is False
+    assert client.get("/api/tasks/").json()["results"][0]["revised"] is True
+    assert "tag-revised" not in html(client.get(f"/tasks/?{AS_OF}")).split("<tbody")[-1]
+    assert "tag-revised" in html(client.get("/tasks/")).split("<tbody")[-1]

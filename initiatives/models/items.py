@@ -43,23 +43,25 @@ class PlanItemQuerySet(models.QuerySet):
     def led_by(self, member):
         return self.filter(responsibilities__member=member, responsibilities__role=Role.LEAD)
 
-    def with_revisions(self):
+    def with_revisions(self, as_of=None):
         """With `revisions` holding only the revisions in effect (the item's own and its
-        targets'), oldest first."""
+        targets'; by the end of `as_of`, if given), oldest first."""
         from .revisions import Revision
 
-        return self.prefetch_related(Prefetch("revisions", queryset=Revision.objects.in_effect()))
+        revisions = progress.approved_by_end_of(Revision.objects.in_effect(), as_of)
+        return self.prefetch_related(Prefetch("revisions", queryset=revisions))
 
-    def for_table(self):
+    def for_table(self, as_of=None):
         """What a list row shows: plan, area, the item a task supports, the responsible
-        members and whether a revision of its terms is in effect (`revised`), in a fixed
-        number of queries."""
+        members and whether a revision of its terms is in effect (`revised`; by the end of
+        `as_of`, if given), in a fixed number of queries."""
         responsibilities = Responsibility.objects.select_related("member").order_by(
             "role", "member__position"
         )
         from .revisions import Revision
 
-        revised = Revision.objects.approved().filter(item=OuterRef("pk"))
+        revised = progress.approved_by_end_of(Revision.objects.approved(), as_of)
+        revised = revised.filter(item=OuterRef("pk"))
         return (
             self.select_related("plan", "focus_area", "parent")
             .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))

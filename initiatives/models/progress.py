@@ -421,6 +421,11 @@ def revised_pair(revisions, name, cutoff):
     return Subquery(first.annotate(pair=RevisedPair(F("changes"), name)).values("pair")[:1])
 
 
+def approved_by_end_of(revisions, day):
+    """The revisions approved by the end of `day`; all of them when it is None."""
+    return revisions if day is None else revisions.filter(reviewed_at__lt=end_of(day))
+
+
 def value_then(field, current, pair):
     """A governed field's value as it stood then: the value the first revision of it approved
     since replaced (`pair`, that revision's [old, new], NULL when there is none), else its

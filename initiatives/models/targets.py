@@ -69,12 +69,13 @@ class TargetQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(item__plan=plan)
 
-    def with_revisions(self):
-        """With `revisions` holding only the revisions in effect, oldest first: what the
-        public sees of a target's history of terms."""
+    def with_revisions(self, as_of=None):
+        """With `revisions` holding only the revisions in effect (by the end of `as_of`, if
+        given), oldest first: what the public sees of a target's history of terms."""
         from .revisions import Revision
 
-        return self.prefetch_related(Prefetch("revisions", queryset=Revision.objects.in_effect()))
+        revisions = progress.approved_by_end_of(Revision.objects.in_effect(), as_of)
+        return self.prefetch_related(Prefetch("revisions", queryset=revisions))
 
     def with_progress(self, today=None, approved_by=None):
         """Annotate the latest approved region-wide report and the progress it makes.
