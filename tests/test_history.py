@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats
 
 from initiatives import history, locking
+from initiatives.demo.reference import PLAN_SLUG
 from initiatives.models import PlanItem, Status, Task
 from tests.admin_forms import change_form_data
 from tests.shared import load_demo, shared_data
@@ -135,7 +136,7 @@ class TestAfterTheDemoLoad:
         assert history.record_loaded_history() == 0  # a second load writes no more
 
     def test_the_first_change_of_a_loaded_item_shows_from_and_to(self, client, demo):
-        task = Task.objects.get(code="T-031")
+        task = Task.objects.get(plan__slug=PLAN_SLUG, code="T-031")
         old_due = task.due_date
         jiangsu = get_user_model().objects.get(username="jiangsu")
         client.force_login(jiangsu)
@@ -155,7 +156,7 @@ class TestAfterTheDemoLoad:
         ]
 
     def test_the_conflict_message_names_the_fields_changed(self, client, demo):
-        task = Task.objects.get(code="T-031")
+        task = Task.objects.get(plan__slug=PLAN_SLUG, code="T-031")
         client.force_login(get_user_model().objects.get(username="jiangsu"))
         mine = change_form_data(client.get(url("task", "change", task.pk)))
         client.force_login(get_user_model().objects.get(username="office"))
