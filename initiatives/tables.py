@@ -216,7 +216,10 @@ def streaming_export(table, export_format, filename, exclude_columns=()):
 
 
 def date_text(value):
-    """A date as YYYY-MM-DD, as a date column exports it (a database may hand back text)."""
+    """A date as YYYY-MM-DD, as a date column exports it (a database may hand back text);
+    None (no date) stays None, an empty cell."""
+    if value is None:
+        return None
     return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
@@ -487,6 +490,8 @@ class PlanItemTable(tables.Table):
         return date_text(value)
 
     def render_last_reported(self, value):
+        if value is None:  # a date column renders even an empty value
+            return self.default
         note = stale_note(value, self.today)
         shown = date_text(value)
         return format_html("{} {}", shown, note) if note else shown

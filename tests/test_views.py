@@ -706,6 +706,16 @@ class TestSilence:
         assert shown["T-501"] == ("No report yet", True)
         assert shown["T-101"][1] is False
 
+    def test_no_date_reported_is_a_dash_in_the_row_and_empty_in_the_exports(self, client, silent):
+        row = row_of(text_of(client.get("/tasks/")), "T-501")
+        assert '<td class="date">—</td>' in row and "None" not in row
+        rows = json.loads(client.get("/tasks/", {"_export": "json"}).getvalue())
+        assert {row["Code"]: row["Last reported"] for row in rows}["T-501"] is None
+        lines = csv.DictReader(
+            io.StringIO(client.get("/tasks/", {"_export": "csv"}).getvalue().decode())
+        )
+        assert {line["Code"]: line["Last reported"] for line in lines}["T-501"] == ""
+
 
 class TestStale:
     """A figure approved more than TRACKER_STALE_AFTER_DAYS ago says so wherever it is shown."""
