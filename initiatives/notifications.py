@@ -318,8 +318,8 @@ def period_mail(period, member, owed, late):
         report = obligation.report
         if report is not None and obligation.state == Obligation.RETURNED:
             address = reverse("admin:initiatives_progressreport_change", args=[report.pk])
-        else:
-            address = reverse("admin:initiatives_target_change", args=[target.pk])
+        else:  # a new report on the target, as the start page's row opens
+            address = reverse("admin:initiatives_progressreport_add") + f"?target={target.pk}"
         lines.append(
             f"- {target.code} {target.name} ({Obligation(obligation.state).label}): "
             + link(address)

@@ -495,6 +495,15 @@ class TestReminders:
         assert "Returned" in body
         assert reverse("admin:initiatives_progressreport_change", args=[returned.pk]) in body
 
+    def test_a_report_not_yet_made_links_to_its_form(self, quarter, jiangsu):
+        """As the start page does: the mail opens the new report for that target, not the
+        target's own form."""
+        target = quarter.targets.get(code="T-301.1")
+        self.reminders(date(2026, 10, 10))
+        body = Notification.objects.get(recipient=jiangsu).body
+        assert reverse("admin:initiatives_progressreport_add") + f"?target={target.pk}" in body
+        assert reverse("admin:initiatives_target_change", args=[target.pk]) not in body
+
 
 class TestMyNotifications:
     def test_each_person_turns_kinds_off_on_their_own_page(self, client, jiangsu):
