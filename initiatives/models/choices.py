@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberKind(models.TextChoices):
@@ -149,7 +150,7 @@ class Outcome(models.TextChoices):
 class Obligation(models.TextChoices):
     """Where one owed report of a reporting period stands."""
 
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("owed report", "Due")  # not yet submitted, not yet late
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
