@@ -16,6 +16,7 @@ Editions: "briefing" as of 2024-12-04, "spring" as of 2025-03-31. Today is 2025-
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -318,6 +319,10 @@ def test_an_edition_after_the_close_gives_each_item_its_outcome(client):
     assert (change.before["progress"], change.after["progress"]) == (60, 100)
     html = client.get("/plans/closed-round/editions/spring/changes/after/").content.decode()
     assert "Achieved" in html
+    # The schedule the round had is not "unknown" once it closed: it has none.
+    row = re.search(r"<td>Schedule</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", html, re.S)
+    assert "schedule-" in row[1] and row[2] == "—"
+    assert "Unknown" not in html
     page = client.get("/plans/closed-round/editions/after/").content.decode()
     assert "Items by outcome at the close" in page
 
