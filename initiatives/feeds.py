@@ -114,5 +114,8 @@ class EditionFeed(Feed):
     def item_pubdate(self, edition):
         return edition.published_at
 
+    def item_updateddate(self, edition):
+        return edition.published_at  # Atom requires one; its figures stay as published
+
     def item_author_name(self, edition):
         return edition.source.publisher if edition.source else self.author_name

@@ -18,6 +18,7 @@ import io
 import json
 import re
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -378,6 +379,16 @@ def test_the_atom_feed_names_each_edition(client, plan):
     assert "<title>Edition spring (as of 2025-03-31)</title>" in xml
     assert "<name>Office</name>" in xml  # the briefing's source's publisher
     assert "http://testserver/editions/briefing/" in xml
+
+
+def test_each_entry_of_the_feed_has_the_updated_date_atom_requires(client, plan):
+    feed = ElementTree.fromstring(client.get("/editions/feed/").content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        (updated,) = entry.findall(f"{atom}updated")  # RFC 4287: exactly one
+        assert updated.text == entry.find(f"{atom}published").text
 
 
 def test_the_api_lists_the_published_editions(client, plan):
