@@ -320,6 +320,15 @@ def test_every_link_of_the_plan_keeps_the_day(client, site, url):
         assert '<input type="hidden" name="as_of" value="2025-06-30">' in page
 
 
+def test_a_round_closed_today_is_shown_open_as_of_a_day_before_its_close(client, site):
+    with override_settings(TRACKER_TODAY=date(2027, 1, 15)):  # 2024-2026 has closed
+        closed = "This round closed at the end of 2026-12-31"
+        assert closed in html(client.get("/tasks/T-501/"))
+        page = html(client.get(f"/tasks/T-501/?{AS_OF}"))
+        assert "The plan as it stood on 30 June 2025" in page and closed not in page
+        assert closed in html(client.get("/tasks/T-501/?as_of=2027-01-10"))
+
+
 def test_the_figures_of_an_item_page_as_of_the_day(client, site):
     page = html(client.get(f"/tasks/T-501/?{AS_OF}"))
     assert "On track" in page and "Delayed" not in page.split("Status history")[0]

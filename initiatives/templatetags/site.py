@@ -55,9 +55,17 @@ def api_url(context, viewname):
 
 
 @register.simple_tag
-def next_active_round(plan, plans):
-    """The round of `plans` that follows `plan` and is under way today, or None."""
-    return plan.next_active_round(plans)
+def next_active_round(plan, plans, day=None):
+    """The round of `plans` that follows `plan` and is under way on `day` (None: today), or
+    None."""
+    return plan.next_active_round(plans, today=day)
+
+
+@register.simple_tag
+def round_state(plan, day=None):
+    """The plan's PlanState on `day` (None: today): a page as of a past day shows the round
+    as it was then."""
+    return plan.state(day)
 
 
 @register.filter
