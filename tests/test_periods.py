@@ -354,6 +354,20 @@ def test_the_office_sets_a_periods_targets_from_its_own_plan(client, region):
     assert "Jiangsu 1 0 0 0 0 1" in owed
 
 
+def test_a_new_periods_targets_name_their_plan_where_rounds_share_codes(client, region):
+    """A round carried over keeps its items' codes: on the add page, where the plan is not
+    chosen yet, each target says whose it is."""
+    period, t = region
+    later = make.plan("yrd-2027-2029", is_current=False, start=2027)
+    carried = make.target(make.task(plan=later, code=t["j1"].item.code), code=t["j1"].code)
+    client.force_login(reviewer("office-reviewer"))
+    page = client.get(admin_url("add")).content.decode()
+    assert f'<option value="{t["j1"].pk}">YRD-2024-2026 · {t["j1"]}</option>' in page
+    assert f'<option value="{carried.pk}">YRD-2027-2029 · {carried}</option>' in page
+    page = client.get(admin_url("change", period.pk)).content.decode()
+    assert f'<option value="{t["j1"].pk}" selected>{t["j1"]}</option>' in page  # one plan
+
+
 def test_the_action_requires_every_target_with_a_target_value(client, region):
     period, t = region
     period.targets.clear()

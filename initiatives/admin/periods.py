@@ -123,13 +123,19 @@ class ReportingPeriodAdmin(ScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "targets":
-            targets = Target.objects.select_related("item").order_by("code")
-            period = self._period(request)
-            if period is not None:
-                targets = targets.filter(item__plan=period.plan_id)
-            kwargs["queryset"] = targets
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name != "targets":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        targets = Target.objects.select_related("item__plan").order_by("code")
+        period = self._period(request)
+        if period is not None:
+            kwargs["queryset"] = targets.filter(item__plan=period.plan_id)
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # A new period's plan is not chosen yet, and a round carried over keeps its codes:
+        # each target says whose it is.
+        kwargs["queryset"] = targets.order_by("item__plan__start_date", "code")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.label_from_instance = lambda target: f"{target.item.plan.short_name} · {target}"
+        return field
 
     def _period(self, request):
         match = request.resolver_match
