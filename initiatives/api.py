@@ -360,7 +360,8 @@ def edition_data(request, edition):
 @require_safe
 @of_plan
 def edition_list(request, plan):
-    return paginated(request, Edition.objects.published().in_plan(plan).for_rows(), edition_data)
+    editions = Edition.objects.published(by_end_of=asked_day(request, plan))
+    return paginated(request, editions.in_plan(plan).for_rows(), edition_data)
 
 
 def period_data(request, period, standing):

@@ -659,11 +659,12 @@ def edition_summary(rows):
 
 def edition_list(request, plan=None):
     plan, plans = viewed_plan(plan)
-    editions = Edition.objects.published().in_plan(plan).for_rows()
+    as_of = requested_as_of(request, plan)  # the editions published by then
+    editions = Edition.objects.published(by_end_of=as_of).in_plan(plan).for_rows()
     return render(
         request,
         "initiatives/edition_list.html",
-        {"plan": plan, "plans": plans, "editions": editions},
+        {"plan": plan, "plans": plans, "editions": editions, "as_of": as_of},
     )
 
 

@@ -418,6 +418,19 @@ def test_the_api_lists_the_published_editions(client, plan):
     assert client.get("/api/editions/?plan=nope").status_code == 404
 
 
+def test_the_editions_as_of_a_day_are_those_published_by_its_end(client, plan):
+    """The briefing was published on 2024-12-04 at 18:00, the spring edition on 2025-03-31."""
+    rows = client.get("/api/editions/?as_of=2025-03-30").json()["results"]
+    assert [row["slug"] for row in rows] == ["briefing"]
+    rows = client.get("/api/editions/?as_of=2025-03-31").json()["results"]
+    assert [row["slug"] for row in rows] == ["spring", "briefing"]
+    assert client.get("/api/editions/?as_of=abc").status_code == 400
+    page = client.get("/editions/?as_of=2025-03-30").content.decode()
+    assert "The plan as it stood on 30 March 2025" in page
+    assert "/editions/briefing/" in page and "/editions/spring/" not in page
+    assert client.get("/editions/?as_of=abc").status_code == 400
+
+
 # Query counts
 
 

@@ -265,9 +265,13 @@ class EditionQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(plan=plan)
 
-    def published(self):
-        """The editions the public sees: published by the office, newest first."""
-        return self.filter(published_at__isnull=False).order_by("-as_of", "-published_at", "slug")
+    def published(self, by_end_of=None):
+        """The editions the public sees: published by the office (by the end of the day
+        `by_end_of`, if given: the editions of a page as of that day), newest first."""
+        published = self.filter(published_at__isnull=False)
+        if by_end_of is not None:
+            published = published.filter(published_at__lt=end_of(by_end_of))
+        return published.order_by("-as_of", "-published_at", "slug")
 
     def for_rows(self):
         """With what a row about an edition names: its plan, source and publisher."""
