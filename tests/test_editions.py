@@ -28,9 +28,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.caching import page_cache
-from initiatives.models import Edition, Outcome, PlanItem, ProgressReport, Schedule, Target
+from initiatives.models import Edition, Outcome, PlanItem, Schedule
 from tests import factories, staff
-from tests.shared import load_demo
 
 pytestmark = pytest.mark.django_db
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -468,40 +467,3 @@ def test_query_counts_stay_fixed_as_the_plan_grows(
     page_cache().clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
-
-
-# The demo's briefing
-
-
-def test_the_demo_briefing_shows_the_press_release_figures(client):
-    load_demo()
-    html = client.get("/editions/2024-12-04/").content.decode()
-    assert "Progress as presented at the media briefing of 4 December 2024" in html
-    assert "Illustrative demo content" not in html.split('id="lists-heading"')[0]
-    briefing = Edition.objects.get(slug="2024-12-04")
-    headlines = {target.code: target for target in briefing.headlines()}
-    published = {
-        code: target
-        for code, target in headlines.items()
-        if target.source and target.source.key == "yrd-2024-12-04"
-    }
-    assert published, "the briefing's headline indicators"
-    for target in published.values():
-        assert target.latest_as_of is not None, target.code
-        assert target.latest_as_of <= date(2024, 12, 4)
-    # Every figure of the press release is the one its target shows as of the briefing.
-    released = ProgressReport.objects.approved().filter(
-        source__key="yrd-2024-12-04", is_illustrative=False, member__isnull=True
-    )
-    by_target = {report.target_id: report.pk for report in released}
-    assert len(by_target) == 39
-    as_of = Target.objects.filter(pk__in=by_target).with_progress(
-        today=briefing.as_of, approved_by=briefing.as_of
-    )
-    assert {t.pk: t.latest_report_id for t in as_of} == by_target
-    railway = next(t for t in published.values() if t.name_en.startswith("High-speed railway"))
-    assert railway.latest_value == 7600
-    assert "7,600" in html
-    later = client.get("/editions/2025-12-31/").content.decode()
-    assert "This edition is not in the source documents" in later
-    assert client.get("/editions/2024-12-04/changes/").status_code == 200
