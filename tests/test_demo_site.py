@@ -4,20 +4,26 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from initiatives.demo import DEMO_DATE
 from initiatives.models import (
     CooperationProject,
     Edition,
     Member,
+    Plan,
+    PlanItem,
     ProgressReport,
+    ReportingPeriod,
     ReviewState,
+    Status,
     Target,
     Task,
 )
@@ -287,3 +293,87 @@ def test_the_demo_briefing_shows_the_press_release_figures(client, demo):
     later = client.get("/editions/2025-12-31/").content.decode()
     assert "This edition is not in the source documents" in later
     assert client.get("/editions/2024-12-04/changes/").status_code == 200
+
+
+# The demo's rounds and reporting periods, on the demo loaded once for this module.
+
+AFTER_THE_THIRD_ROUND = date(2027, 1, 15)
+
+
+def text_of(response):
+    """The page's text, each element's apart."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.mark.usefixtures("demo")
+class TestDemoFourthRound:
+    def test_an_illustrative_round_follows_the_third_with_its_unfinished_tasks(self):
+        from initiatives.models import Plan
+
+        third, fourth = (
+            Plan.objects.get(slug="yrd-2024-2026"),
+            Plan.objects.get(slug="yrd-2027-2029"),
+        )
+        assert third.is_current and not fourth.is_current
+        assert fourth.follows == third and fourth.is_illustrative
+        assert "fourth three-year action plan (2027-2029)" in fourth.name_en and fourth.name_zh
+        carried = list(PlanItem.objects.filter(plan=fourth).select_related("carried_from__plan"))
+        assert 5 <= len(carried) <= 8
+        for item in carried:
+            old = item.carried_from
+            assert old.plan == third and old.code == item.code
+            assert old.status not in (Status.COMPLETED, Status.CANCELLED)
+            assert item.is_illustrative and item.status == Status.NOT_STARTED
+            assert item.targets.exists() and not item.targets.filter(reports__isnull=False)
+            assert item.responsibilities.filter(role="lead").count() == 1
+
+    def test_before_2027_the_third_round_is_the_active_one(self, client, settings):
+        from initiatives.demo import DEMO_DATE
+
+        settings.TRACKER_TODAY = DEMO_DATE
+        html = page(client, "/")
+        assert "Final balance" not in html and 'id="behind-heading"' in html
+        assert "This round has not started yet" in page(client, "/plans/yrd-2027-2029/")
+
+    def test_on_2027_01_15_the_third_round_is_closed_and_the_fourth_active(self, client, settings):
+        settings.TRACKER_TODAY = AFTER_THE_THIRD_ROUND
+        html = page(client, "/")
+        assert "Final balance" in html and "This round closed at the end of 2026-12-31" in html
+        assert "The next round is under way" in html
+        fourth = page(client, "/plans/yrd-2027-2029/")
+        assert "This round is illustrative" in fourth
+        assert "This round closed" not in fourth and "has not started" not in fourth
+        plans = {row["slug"]: row["state"] for row in client.get("/api/plans/").json()["results"]}
+        assert plans == {"yrd-2024-2026": "closed", "yrd-2027-2029": "active"}
+        tasks = client.get("/api/tasks/").json()["results"]
+        assert all(row["outcome"] and row["schedule"] is None for row in tasks)
+
+
+@pytest.mark.usefixtures("demo")
+class TestDemoPeriods:
+    def test_the_third_round_has_illustrative_quarters_due_15_days_after_their_end(self):
+        periods = list(ReportingPeriod.objects.order_by("start_date"))
+        assert [period.name_en for period in periods[:2]] == ["Q1 2024", "Q2 2024"]
+        assert len(periods) == 12 and periods[-1].name_en == "Q4 2026"
+        assert {period.plan.slug for period in periods} == {"yrd-2024-2026"}
+        assert all(period.is_illustrative for period in periods)
+        assert all(p.due_date == p.end_date + timedelta(days=15) for p in periods)
+
+    def test_on_the_demo_date_most_are_approved_some_late_some_returned(self):
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        closed = ReportingPeriod.objects.latest_closed(plan, today=DEMO_DATE)
+        current = ReportingPeriod.objects.current(plan, today=DEMO_DATE)
+        assert (closed.name_en, current.name_en) == ("Q3 2026", "Q4 2026")
+        standing = closed.standing(today=DEMO_DATE)
+        assert standing.total.approved > 0.9 * standing.total.total
+        assert standing.total.late > 0
+        now = current.standing(today=DEMO_DATE).total
+        assert now.returned > 0 and now.submitted > 0 and now.due > 0 and now.late == 0
+        late = current.standing(today=current.due_date + timedelta(days=1)).total
+        assert late.late == now.due
+
+    def test_the_pages_say_the_periods_are_illustrative(self, client):
+        with override_settings(TRACKER_TODAY=DEMO_DATE):
+            page = text_of(client.get(reverse("initiatives:dashboard")))
+        assert "Reporting in Q3 2026 Illustrative demo content" in page
+        assert "this period and what it requires are illustrative" in page

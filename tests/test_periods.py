@@ -11,10 +11,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from initiatives.demo import DEMO_DATE
-from initiatives.models import Obligation, Plan, ProgressReport, ReportingPeriod
+from initiatives.models import Obligation, ProgressReport, ReportingPeriod
 from tests import factories as make
-from tests.shared import load_demo, shared_data
 from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -486,48 +484,6 @@ def test_the_start_pages_and_the_api_take_the_same_queries_as_data_grows(client,
         add_owed(period, lead)
         add_owed(later, lead, targets=3)
     assert counts() == small
-
-
-# The demo's illustrative quarters.
-
-
-@pytest.fixture(scope="class")
-def demo_data(django_db_setup, django_db_blocker):
-    with shared_data(django_db_blocker):
-        load_demo()
-        yield
-
-
-@pytest.mark.django_db
-@pytest.mark.usefixtures("demo_data")
-@pytest.mark.xdist_group("demo-periods")  # its fixture is loaded once: keep its tests together
-class TestDemoPeriods:
-    def test_the_third_round_has_illustrative_quarters_due_15_days_after_their_end(self):
-        periods = list(ReportingPeriod.objects.order_by("start_date"))
-        assert [period.name_en for period in periods[:2]] == ["Q1 2024", "Q2 2024"]
-        assert len(periods) == 12 and periods[-1].name_en == "Q4 2026"
-        assert {period.plan.slug for period in periods} == {"yrd-2024-2026"}
-        assert all(period.is_illustrative for period in periods)
-        assert all(p.due_date == p.end_date + timedelta(days=15) for p in periods)
-
-    def test_on_the_demo_date_most_are_approved_some_late_some_returned(self):
-        plan = Plan.objects.get(slug="yrd-2024-2026")
-        closed = ReportingPeriod.objects.latest_closed(plan, today=DEMO_DATE)
-        current = ReportingPeriod.objects.current(plan, today=DEMO_DATE)
-        assert (closed.name_en, current.name_en) == ("Q3 2026", "Q4 2026")
-        standing = closed.standing(today=DEMO_DATE)
-        assert standing.total.approved > 0.9 * standing.total.total
-        assert standing.total.late > 0
-        now = current.standing(today=DEMO_DATE).total
-        assert now.returned > 0 and now.submitted > 0 and now.due > 0 and now.late == 0
-        late = current.standing(today=current.due_date + timedelta(days=1)).total
-        assert late.late == now.due
-
-    def test_the_pages_say_the_periods_are_illustrative(self, client):
-        with override_settings(TRACKER_TODAY=DEMO_DATE):
-            page = text_of(client.get(reverse("initiatives:dashboard")))
-        assert "Reporting in Q3 2026 Illustrative demo content" in page
-        assert "this period and what it requires are illustrative" in page
 
 
 @pytest.mark.parametrize("key", [str(2**63), "word", "-1"])

@@ -437,64 +437,6 @@ def test_member_editors_cannot_carry_items_over(client, make, rounds):
     assert not PlanItem.objects.filter(plan=fourth).exists()
 
 
-# The demo's fourth round
-
-
-@pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
-    """The demo fixture, loaded once for the tests of the class (each rolls back its own)."""
-    from tests.shared import load_demo, shared_data
-
-    with shared_data(django_db_blocker):
-        load_demo()
-        yield
-
-
-@pytest.mark.usefixtures("demo")
-@pytest.mark.xdist_group("rounds-demo")  # its fixture is loaded once: keep its tests together
-class TestDemoFourthRound:
-    def test_an_illustrative_round_follows_the_third_with_its_unfinished_tasks(self):
-        from initiatives.models import Plan
-
-        third, fourth = (
-            Plan.objects.get(slug="yrd-2024-2026"),
-            Plan.objects.get(slug="yrd-2027-2029"),
-        )
-        assert third.is_current and not fourth.is_current
-        assert fourth.follows == third and fourth.is_illustrative
-        assert "fourth three-year action plan (2027-2029)" in fourth.name_en and fourth.name_zh
-        carried = list(PlanItem.objects.filter(plan=fourth).select_related("carried_from__plan"))
-        assert 5 <= len(carried) <= 8
-        for item in carried:
-            old = item.carried_from
-            assert old.plan == third and old.code == item.code
-            assert old.status not in (Status.COMPLETED, Status.CANCELLED)
-            assert item.is_illustrative and item.status == Status.NOT_STARTED
-            assert item.targets.exists() and not item.targets.filter(reports__isnull=False)
-            assert item.responsibilities.filter(role="lead").count() == 1
-
-    def test_before_2027_the_third_round_is_the_active_one(self, client, settings):
-        from initiatives.demo import DEMO_DATE
-
-        settings.TRACKER_TODAY = DEMO_DATE
-        html = html_of(client, "/")
-        assert "Final balance" not in html and 'id="behind-heading"' in html
-        assert "This round has not started yet" in html_of(client, "/plans/yrd-2027-2029/")
-
-    def test_on_2027_01_15_the_third_round_is_closed_and_the_fourth_active(self, client, settings):
-        settings.TRACKER_TODAY = AFTER
-        html = html_of(client, "/")
-        assert "Final balance" in html and "This round closed at the end of 2026-12-31" in html
-        assert "The next round is under way" in html
-        fourth = html_of(client, "/plans/yrd-2027-2029/")
-        assert "This round is illustrative" in fourth
-        assert "This round closed" not in fourth and "has not started" not in fourth
-        plans = {row["slug"]: row["state"] for row in client.get("/api/plans/").json()["results"]}
-        assert plans == {"yrd-2024-2026": "closed", "yrd-2027-2029": "active"}
-        tasks = client.get("/api/tasks/").json()["results"]
-        assert all(row["outcome"] and row["schedule"] is None for row in tasks)
-
-
 def test_a_members_page_of_a_closed_round_counts_its_outcomes(client, closed_plan):
     html = html_of(client, "/members/anhui/")
     assert (
