@@ -14,7 +14,9 @@ computed in SQL by `with_outcome()` so that lists filter and sort by it. The rul
 - It was completed on the day of its latest change of status to completed made by the close;
   without one, on the as-of date of the latest approved report behind it at the close. Completed
   by its due date (or without a due date, or with no date known) it is achieved; completed later,
-  achieved late.
+  achieved late. The figures count before the declaration: an item whose progress at the close
+  is 100 with its latest report dated by the due date is achieved, however late its status was
+  set to completed.
 - Not completed, it is partly achieved when its progress at the close is above 0 (the progress
   is shown beside it), not achieved with no progress (0 or no figure at all).
 
@@ -67,7 +69,10 @@ def with_outcome(queryset, plan, today=None, **figures):
     declared = Q(status=Status.COMPLETED) & (Q(declared_on__isnull=False) | ~Exists(to_completed))
     completed = declared | Q(progress__gte=100)
     in_time = (
-        Q(due_date__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__lte=F("due_date"))
+        Q(due_date__isnull=True)
+        | Q(completed_on__isnull=True)
+        | Q(completed_on__lte=F("due_date"))
+        | Q(progress__gte=100, last_reported__lte=F("due_date"))
     )
     outcome = Case(
         When(status=Status.CANCELLED, then=Value(Outcome.CANCELLED.value)),
