@@ -462,9 +462,9 @@ class TestCompiledFigures:
         built = []
         original = Task.objects.none().__class__.built_progress
 
-        def counted(queryset, today):
+        def counted(queryset, today, **options):
             built.append(today)
-            return original(queryset, today)
+            return original(queryset, today, **options)
 
         monkeypatch.setattr(Task.objects.none().__class__, "built_progress", counted)
         for _ in range(3):

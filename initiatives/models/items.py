@@ -68,7 +68,7 @@ class PlanItemQuerySet(models.QuerySet):
             .annotate(revised=Exists(revised))
         )
 
-    def with_progress(self, today=None, approved_by=None):
+    def with_progress(self, today=None, approved_by=None, dated=False):
         """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None),
         `last_reported` (the as-of date of the latest approved report behind the item),
         `no_report` (no approved report behind it: "no report yet") and `disagreement` (a
@@ -79,7 +79,9 @@ class PlanItemQuerySet(models.QuerySet):
         (dates, baselines, targets), and its status is the one it had then. `status_then`,
         `start_date_then` and `due_date_then` hold those, and the rows read come back with
         them in place of the fields (progress.ThenIterable). Without it, every approved
-        report counts, whatever its date, against the terms and the status now.
+        report counts, whatever its date, against the terms and the status now; with `dated`,
+        only those dated by `today` (a closed round's figures at its close), at the cost of
+        today's figures rather than of the far heavier ones of a past day.
 
         The figures are nested correlated subqueries (a target's latest report, inside an
         item's mean, inside a project's roll-up of its tasks) that take Django far longer to
@@ -92,11 +94,11 @@ class PlanItemQuerySet(models.QuerySet):
 
         def build():
             manager = self.model._default_manager.using(self.db)
-            return manager.order_by().built_progress(today, **as_of)
+            return manager.order_by().built_progress(today, dated=dated, **as_of)
 
         names = ANNOTATIONS if approved_by is None else ANNOTATIONS + THEN_ANNOTATIONS
         compiled = progress.compiled_annotations(
-            self.model, self.db, today, build, names, approved_by
+            self.model, self.db, today, build, names, approved_by, dated=dated
         )
         queryset = self
         if approved_by is not None:
@@ -110,13 +112,15 @@ class PlanItemQuerySet(models.QuerySet):
             disagreement=compiled["disagreement"],
         )
 
-    def built_progress(self, today, approved_by=None):
+    def built_progress(self, today, approved_by=None, dated=False):
         """with_progress() built from Django expressions: what is compiled once, and what the
         tests compare the compiled figures with."""
         from .targets import Target
 
         own = (
-            Target.objects.filter(item=OuterRef("pk")).order_by().with_progress(today, approved_by)
+            Target.objects.filter(item=OuterRef("pk"))
+            .order_by()
+            .with_progress(today, approved_by, dated=dated)
         )
         own_last = over_rows(own, progress.SQLMax, "latest_as_of")
         if self.model.KIND == ItemKind.TASK:
@@ -126,7 +130,7 @@ class PlanItemQuerySet(models.QuerySet):
             tasks = (
                 Task.objects.filter(parent=OuterRef("pk"))
                 .order_by()
-                .with_progress(today, approved_by)
+                .with_progress(today, approved_by, dated=dated)
             )
             rolled = progress.rolled_up_progress(
                 over_rows(own, progress.SQLSum, "progress"),

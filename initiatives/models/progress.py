@@ -488,11 +488,11 @@ _compiled = {}
 COMPILED_KEPT = 32  # (model, database, day) entries; a process rarely needs more than two
 
 
-def compiled_annotations(model, using, today, build, names, approved_by=None):
+def compiled_annotations(model, using, today, build, names, approved_by=None, dated=False):
     """CompiledSQL for each named annotation of the queryset `build()` returns, built the
-    first time for this model, database, day and approval day (None: every approval), and
-    then kept."""
-    key = (model, using, connections[using].vendor, today, approved_by, silence_rules())
+    first time for this model, database, day, approval day (None: every approval) and
+    `dated` (only the reports dated by the day), and then kept."""
+    key = (model, using, connections[using].vendor, today, approved_by, dated, silence_rules())
     found = _compiled.get(key)
     if found is None:
         query = build().query

@@ -6,8 +6,9 @@ computed in SQL by `with_outcome()` so that lists filter and sort by it. The rul
 
 - Suspended and cancelled items are that, from their status.
 - Progress at the close is that of the reports dated by the plan's end date, as approved by
-  the day the page is seen on (`with_progress(today=plan.end_date, approved_by=today)`): a
-  report on the last quarter approved in January counts, one dated in January does not.
+  the day the page is seen on (`with_progress(today=plan.end_date, dated=True)`, with
+  `approved_by` on an as-of page): a report on the last quarter approved in January counts,
+  one dated in January does not.
 - An item was completed at the close when its progress then was 100, or when its status is
   completed and it was declared so by the close (its latest change of status to completed is
   dated by the end date, or it has no such change recorded at all).
@@ -58,9 +59,10 @@ def with_outcome(queryset, plan, today=None, **figures):
         .annotate(day=TruncDate("changed_at"))
         .values("day")[:1]
     )
-    # Only the reports dated by the close count; with_progress() leaves later ones out when
-    # told the day whose approvals it reads (today's, or that of an as-of page).
-    figures.setdefault("approved_by", today)
+    # Only the reports dated by the close count: with_progress(today=close) leaves later ones
+    # out. An as-of page passes its day as approved_by; today's pages need not, as every
+    # approval so far counts, and the plain figures cost a fraction of the as-of ones.
+    figures.setdefault("dated", True)
     rows = (
         queryset.with_progress(today=close, **figures)
         .annotate(declared_on=declared_on)

@@ -77,7 +77,7 @@ class TargetQuerySet(models.QuerySet):
         revisions = progress.approved_by_end_of(Revision.objects.in_effect(), as_of)
         return self.prefetch_related(Prefetch("revisions", queryset=revisions))
 
-    def with_progress(self, today=None, approved_by=None):
+    def with_progress(self, today=None, approved_by=None, dated=False):
         """Annotate the latest approved region-wide report and the progress it makes.
 
         `latest_value`, `latest_as_of`, `latest_report_id`: that report (None when none);
@@ -87,7 +87,8 @@ class TargetQuerySet(models.QuerySet):
         reports dated by `today` (clock.today() by default) and approved by then count, and
         its terms are those in effect then (`<field>_then` for each governed field; the rows
         read come back with those values in place of the fields, progress.ThenIterable).
-        Without it, every approved report counts, whatever its date, against the terms now.
+        Without it, every approved report counts, whatever its date, against the terms now;
+        with `dated`, only those dated by `today`.
         """
         if approved_by is not None:
             return self.with_terms_then(approved_by).with_progress_then(
@@ -98,6 +99,8 @@ class TargetQuerySet(models.QuerySet):
             .filter(target=OuterRef("pk"), member__isnull=True)
             .order_by("-as_of", "-pk")
         )
+        if dated:
+            latest = latest.filter(as_of__lte=today or clock.today())
         return self.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),
