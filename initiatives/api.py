@@ -374,7 +374,7 @@ def period_data(request, period, standing):
         "start_date": period.start_date,
         "end_date": period.end_date,
         "due_date": period.due_date,
-        "closed": period.is_closed(),
+        "closed": period.is_closed(getattr(request, "as_of", None)),
         "targets": standing.targets,
         "targets_reported": standing.targets_approved,
         "members": [
@@ -392,9 +392,12 @@ def period_data(request, period, standing):
 @require_safe
 @of_plan
 def period_list(request, plan):
+    as_of = asked_day(request, plan)
     periods = ReportingPeriod.objects.in_plan(plan).select_related("plan").order_by("start_date")
+    if as_of is not None:
+        periods = periods.filter(start_date__lte=as_of)
     # Every period of the plan in the same few queries: a plan has tens of periods, not pages.
-    standings = periods.standings()
+    standings = periods.standings(as_of=as_of)
     return paginated(
         request, periods, lambda request, period: period_data(request, period, standings[period.pk])
     )

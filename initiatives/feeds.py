@@ -1,41 +1,55 @@
 from datetime import datetime, time
+from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Edition, ProgressReport
+from .as_of import requested_as_of
+from .models import Edition
 from .templatetags.figures import report_figure
-from .views import viewed_plan
+from .views import approved_reports, viewed_plan
+
+
+class FeedOf(NamedTuple):
+    """What one request of the updates feed is of: a plan, as of a day (None: today)."""
+
+    plan: object
+    as_of: object
+
+    def address(self, viewname):
+        url = self.plan.reverse(viewname)
+        return f"{url}?as_of={self.as_of.isoformat()}" if self.as_of else url
 
 
 class UpdateFeed(Feed):
-    """The latest approved progress reports of one plan, as Atom, in the language of the URL."""
+    """The latest approved progress reports of one plan, as Atom, in the language of the URL;
+    with `?as_of=`, those dated and approved by the end of that day, as on the pages."""
 
     feed_type = Atom1Feed
     subtitle = _("Progress reported against the plan's targets, once reviewed and approved.")
 
     def get_object(self, request, plan=None):
-        return viewed_plan(plan)[0]
+        plan = viewed_plan(plan)[0]
+        return FeedOf(plan, requested_as_of(request, plan))
 
-    def title(self, plan):
+    def title(self, scope):
         # Named as the pages are: what it is, then the plan's short name.
-        return f"{_('Yangtze River Delta integration plan: approved updates')} · {plan.short_name}"
+        title = f"{_('Yangtze River Delta integration plan: approved updates')} · "
+        title += scope.plan.short_name
+        if scope.as_of:
+            title += f" · {_('as of')} {scope.as_of.isoformat()}"
+        return title
 
-    def link(self, plan):
-        return plan.reverse("initiatives:update_list")
+    def link(self, scope):
+        return scope.address("initiatives:update_list")
 
-    def feed_url(self, plan):
-        return plan.reverse("initiatives:update_feed")
+    def feed_url(self, scope):
+        return scope.address("initiatives:update_feed")
 
-    def items(self, plan):
-        return (
-            ProgressReport.objects.approved()
-            .in_plan(plan)
-            .for_rows()
-            .order_by("-as_of", "-pk")[:50]
-        )
+    def items(self, scope):
+        return approved_reports(scope.plan, scope.as_of).order_by("-as_of", "-pk")[:50]
 
     def item_title(self, report):
         where = report.member.name if report.member else _("whole region")

@@ -462,3 +462,39 @@ def test_the_api_and_the_lists_give_the_revisions_in_effect_then(client, make, s
     assert client.get("/api/tasks/").json()["results"][0]["revised"] is True
     assert "tag-revised" not in html(client.get(f"/tasks/?{AS_OF}")).split("<tbody")[-1]
     assert "tag-revised" in html(client.get("/tasks/")).split("<tbody")[-1]
+
+
+def test_the_updates_feed_as_of_the_day(client, site):
+    feed = client.get(f"/updates/feed/?{AS_OF}").content.decode()
+    assert "First quarter." in feed and "Seventh month." not in feed
+    assert "/updates/?as_of=2025-06-30" in feed  # its link is to the page of the same day
+    assert "Seventh month." in client.get("/updates/feed/").content.decode()
+    assert client.get("/updates/feed/?as_of=2023-12-31").status_code == 400
+
+
+def test_the_reporting_periods_as_they_stood_on_the_day(client, site, make):
+    goal = Target.objects.get(code="T-501.1")
+    quarter = make.period(site.plan, start=date(2025, 7, 1), end=date(2025, 9, 30), targets=[goal])
+    make.report(
+        goal,
+        value=65,
+        as_of=date(2025, 8, 31),
+        submitted_at=at(date(2025, 9, 2)),
+        reviewed_at=at(date(2025, 9, 20)),
+    )
+
+    def standing(query):
+        (period,) = [
+            row
+            for row in client.get(f"/api/periods/{query}").json()["results"]
+            if row["name_en"] == quarter.name_en
+        ]
+        (lead,) = period["members"]
+        return {state: n for state, n in lead.items() if state not in ("member", "owed") and n}
+
+    assert standing("?as_of=2025-08-15") == {"due": 1}  # nothing submitted yet
+    assert standing("?as_of=2025-09-10") == {"submitted": 1}  # waiting for review
+    assert standing("") == {"approved": 1}
+    names = [row["name_en"] for row in client.get(f"/api/periods/?{AS_OF}").json()["results"]]
+    assert quarter.name_en not in names  # it had not begun
+    assert client.get("/api/periods/?as_of=abc").status_code == 400

@@ -55,11 +55,12 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
         return owed_in(self, member=member, today=today)
 
-    def standings(self, today=None):
-        """{period pk: Standing}: each period's standing by member (obligations.standings)."""
+    def standings(self, today=None, as_of=None):
+        """{period pk: Standing}: each period's standing by member (obligations.standings),
+        as it was at the end of `as_of` if given."""
         from .obligations import standings
 
-        return standings(list(self), today=today)
+        return standings(list(self), today=today, as_of=as_of)
 
     def latest_closed_standing(self, plan, today=None):
         """The standing of the plan's latest closed period (latest_closed()), or None: three

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Q, Subquery
 
 from .. import clock
+from . import progress
 from .choices import Obligation, ReviewState, Role
 from .items import Responsibility
 from .reference import Member
@@ -116,14 +117,20 @@ def owed_in(periods, member=None, today=None):
     return _owed(periods, links, leads, reports, today or clock.today())
 
 
-def standings(periods, today=None):
+def standings(periods, today=None, as_of=None):
     """{period pk: Standing} for each of `periods` (a list, or a QuerySet read with the
-    targets: then only the periods that require some target), in three queries."""
+    targets: then only the periods that require some target), in three queries.
+
+    With `as_of` (a past day), the standing as it was at the end of that day: a report
+    submitted later did not count yet, one reviewed later was still waiting (as_of_status)."""
     if isinstance(periods, list | tuple):
         periods = {period.pk: period for period in periods}
         if not periods:
             return {}
     periods, links, leads, reports = _rows(periods, None)
+    if as_of is not None:
+        reports = as_of_statuses(reports, as_of)
+        today = as_of
     owed = _owed(periods, links, leads, reports, today or clock.today())
     result = {pk: Standing(period) for pk, period in periods.items()}
     for pk, rows in owed.items():
@@ -143,6 +150,22 @@ def standings(periods, today=None):
             for report in reports.get(link.target_id, ())
         )
     return result
+
+
+def as_of_statuses(reports, day):
+    """The reports ({target pk: [report, ...]}) as they stood at the end of `day`: each with
+    the review status it had then, those not yet submitted left out. A report reviewed after
+    the day was then submitted and waiting."""
+    cutoff = progress.end_of(day)
+    then = {}
+    for target, rows in reports.items():
+        for report in rows:
+            if report.submitted_at is None or report.submitted_at >= cutoff:
+                continue
+            if report.reviewed_at is None or report.reviewed_at >= cutoff:
+                report.status = ReviewState.SUBMITTED
+            then.setdefault(target, []).append(report)
+    return then
 
 
 def _owed(periods, links, leads, reports, today):
