@@ -30,12 +30,10 @@ demo: install
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite in two steps (docs/testing.md): every test that can share the machine, in
-# parallel (pytest-xdist, a worker per core, each with a database of its own); then the few
-# marked serial. A step that selects no test (pytest's exit 5) is not a failure.
+# The whole suite in parallel (docs/testing.md): pytest-xdist, a worker per core, each with a
+# database of its own; tests that share data built once stay on one worker (loadgroup).
 test: install
-	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not serial" $(PYTEST_ARGS) || test $$? -eq 5
-	$(BIN)/pytest -n 0 -m serial $(PYTEST_ARGS) || test $$? -eq 5
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # A long random exploration of every generated test (minutes to hours): what it finds is kept
 # in .hypothesis/ and tried first by the next `make test`.
