@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import clock
-from . import progress
+from . import natural_keys, progress
 from .choices import ItemKind, Role, Status
 from .i18n import localized
 from .plans import Plan
@@ -246,7 +246,7 @@ class PlanItemManager(models.Manager.from_queryset(PlanItemQuerySet)):
         return queryset.filter(kind=self.kind) if self.kind else queryset
 
     def get_by_natural_key(self, plan, code):
-        return self.get(plan__slug=plan, code=code)
+        return natural_keys.get_by_natural_key(self, plan__slug=plan, code=code)
 
 
 def code_format_condition():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import clock
+from . import natural_keys
 from .choices import PlanState
 from .i18n import localized
 from .reference import Member, Source
@@ -20,7 +21,7 @@ class PlanQuerySet(models.QuerySet):
 
 class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get_by_natural_key(self, slug=slug)
 
 
 class Plan(models.Model):

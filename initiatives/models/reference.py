@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import natural_keys
 from .choices import MemberKind
 from .i18n import language_suffix, localized
 
 
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get_by_natural_key(self, slug=slug)
 
 
 class Member(models.Model):
@@ -92,7 +93,7 @@ class FocusArea(models.Model):
 
 class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
-        return self.get(key=key)
+        return natural_keys.get_by_natural_key(self, key=key)
 
 
 class Source(models.Model):
@@ -143,7 +144,7 @@ class Source(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.localized_title
 
     def get_absolute_url(self):
         return reverse("initiatives:source_list") + f"#source-{self.key}"

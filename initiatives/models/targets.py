@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .. import audit, clock, notifications
+from . import natural_keys, progress
 from . import outlook as trend
-from . import progress
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
 from .i18n import localized
 from .items import PlanItem
@@ -195,7 +195,7 @@ def outlook_reports(today=None, approved_by=None):
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
     def get_by_natural_key(self, plan, code):
-        return self.get(item__plan__slug=plan, code=code)
+        return natural_keys.get_by_natural_key(self, item__plan__slug=plan, code=code)
 
 
 class Target(Governed, Versioned, models.Model):
