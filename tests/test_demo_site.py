@@ -193,9 +193,11 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_query_counts_on_the_demo_and_at_ten_times_it(client, demo):
+def test_query_counts_on_the_demo_and_at_three_times_it(client, demo):
+    # Three times is enough: a query made once per row or per item shows as soon as the rows
+    # grow, and the demo's lists are already longer than a page. Ten times cost 20 s more.
     demo_counts = {url: count_queries(client, url) for url in PAGES}
-    call_command("generate_scale", factor=9, verbosity=0)
+    call_command("generate_scale", factor=2, verbosity=0)
     scaled_counts = {url: count_queries(client, url) for url in PAGES}
     print("queries per page on the demo:", demo_counts)
     assert max(demo_counts.values()) <= 10, demo_counts
