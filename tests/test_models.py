@@ -396,6 +396,26 @@ def test_natural_keys_round_trip(make):
     assert FocusArea.objects.get_by_natural_key("area-1").number == 1
 
 
+def test_a_load_remembers_the_natural_keys_it_found_and_nothing_after(
+    make, django_assert_num_queries
+):
+    from initiatives.models import Member, natural_keys
+
+    make.member("anhui")
+    with natural_keys.remembered():
+        with django_assert_num_queries(1):
+            first = Member.objects.get_by_natural_key("anhui")
+            assert Member.objects.get_by_natural_key("anhui") == first
+        # A row not found yet may be loaded next: a miss is asked again.
+        with pytest.raises(Member.DoesNotExist):
+            Member.objects.get_by_natural_key("hubei")
+        Member.objects.create(slug="hubei", name_en="Hubei", name_zh="湖北", kind="province")
+        assert Member.objects.get_by_natural_key("hubei").slug == "hubei"
+    with django_assert_num_queries(2):
+        Member.objects.get_by_natural_key("anhui")
+        Member.objects.get_by_natural_key("anhui")
+
+
 def test_bilingual_fields_follow_the_language(make):
     from django.utils import translation
 
