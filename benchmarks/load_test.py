@@ -177,8 +177,8 @@ def production_environment(port, workers):
 
 
 def collect_static(env):
-    if (ROOT / "staticfiles" / "staticfiles.json").exists():
-        return
+    # Every time: a manifest left by an earlier run lacks the files added since, and each page
+    # naming one fails. Unchanged files are not copied again.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -253,8 +253,9 @@ def form_token(html):
     return finder.token
 
 
-def sign_in(port, username, password):
-    """The Cookie header and CSRF token of a signed-in editor with the report form open."""
+def sign_in(port, username, password, target):
+    """The Cookie header and CSRF token of a signed-in editor with the report form open on
+    `target` (without one, the form first asks which target)."""
     origin = f"https://127.0.0.1:{port}"
     status, _, cookies, html = fetch(port, "GET", "/admin/login/")
     jar = {name: morsel.value for name, morsel in cookies.items()}
@@ -282,7 +283,7 @@ def sign_in(port, username, password):
     if status != 302 or "sessionid" not in jar:
         raise SystemExit(f"{username} could not sign in (status {status})")
     cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
-    status, _, _, html = fetch(port, "GET", REPORT_FORM, {"Cookie": cookie})
+    status, _, _, html = fetch(port, "GET", f"{REPORT_FORM}?target={target}", {"Cookie": cookie})
     if status != 200:
         raise SystemExit(f"{username} cannot open the report form (status {status})")
     return cookie, form_token(html)
@@ -420,7 +421,10 @@ def drive(args, env, wrk, today, targets, paths):
         results_file = Path(scratch) / "results.tsv"
         server = start_gunicorn(env, args.port, log)
         try:
-            accounts = {name: sign_in(args.port, name, args.password) for name in EDITORS}
+            accounts = {
+                name: sign_in(args.port, name, args.password, targets[name][0][0])
+                for name in EDITORS
+            }
             write_plan(plan, run_id, today, origin, accounts, targets, paths)
             watch = LoadWatch()
             started = time.strftime("%H:%M:%S", time.gmtime())

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
@@ -6,6 +7,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+from tests.shared import CHROMIUM, LAUNCH_ARGS, unavailable
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -97,3 +99,29 @@ def make():
 @pytest.fixture
 def in_ci():
     return IN_CI
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the process: Playwright's sync API
+    cannot start a second one while the first runs."""
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
+    # Playwright's sync API keeps an event loop running in this thread; the database calls
+    # the tests make around it are ordinary synchronous ones.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -1,8 +1,11 @@
-"""What many tests share: data built once for a whole module, and ports of their own."""
+"""What many tests share: data built once for a whole module, ports of their own, and the
+headless Chromium of the browser tests."""
 
+import os
 import socket
 from contextlib import contextmanager
 
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 
@@ -31,3 +34,21 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def unavailable(reason):
+    """Skip a browser test on a machine without what it needs; in CI, fail it."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)

@@ -4,7 +4,6 @@ Outside CI a machine without Chromium or Playwright skips these tests; in CI (CI
 is a failure. Screenshots are kept under artifacts/screenshots/.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.core.management import call_command
 
 from initiatives.models import Task
 from tests import factories
+from tests.shared import unavailable
 from tests.site_data import build_site
 
 pytestmark = [
@@ -21,47 +21,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 WIDTHS = (1280, 360)
-
-
-def unavailable(reason):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -e '.[test]')")
-    # Playwright's sync API keeps an event loop running in this thread; the database calls
-    # the tests make around it are ordinary synchronous ones.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
