@@ -301,7 +301,7 @@ def test_a_page_as_of_a_day_says_so_and_links_to_today(client, site, url):
     assert response.status_code == 200
     page = html(response)
     if not url.startswith("/zh-hans/"):
-        assert "The plan as it stood on 30 June 2025: figures reported and approved by that" in page
+        assert "The plan as it stood on 2025-06-30: figures reported and approved by that" in page
     assert f'<a href="{url}">' in page  # the same page, as of today
     assert "as it stood" not in html(client.get(url))
 
@@ -325,7 +325,7 @@ def test_a_round_closed_today_is_shown_open_as_of_a_day_before_its_close(client,
         closed = "This round closed at the end of 2026-12-31"
         assert closed in html(client.get("/tasks/T-501/"))
         page = html(client.get(f"/tasks/T-501/?{AS_OF}"))
-        assert "The plan as it stood on 30 June 2025" in page and closed not in page
+        assert "The plan as it stood on 2025-06-30" in page and closed not in page
         assert closed in html(client.get("/tasks/T-501/?as_of=2027-01-10"))
 
 

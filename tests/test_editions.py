@@ -425,7 +425,7 @@ def test_the_editions_as_of_a_day_are_those_published_by_its_end(client, plan):
     assert [row["slug"] for row in rows] == ["spring", "briefing"]
     assert client.get("/api/editions/?as_of=abc").status_code == 400
     page = client.get("/editions/?as_of=2025-03-30").content.decode()
-    assert "The plan as it stood on 30 March 2025" in page
+    assert "The plan as it stood on 2025-03-30" in page
     assert "/editions/briefing/" in page and "/editions/spring/" not in page
     assert client.get("/editions/?as_of=abc").status_code == 400
 

@@ -231,6 +231,9 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, and timestamps with their zone (initiatives/formats/).
+FORMAT_MODULE_PATH = "initiatives.formats"
+# The plan region's zone: dates are its days, timestamps are shown in it.
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
