@@ -22,6 +22,8 @@ admin.site.site_title = _("YRD integration tracker")
 admin.site.index_title = _("Plan progress: staff administration")
 # The lists are wide (progress, schedule, dates); give them the whole page.
 admin.site.enable_nav_sidebar = False
+# An empty cell reads as the tracker's own columns write it.
+admin.site.empty_value_display = "—"
 # Staff with two-factor sign-in give a code with their password.
 admin.site.login_form = TwoFactorAuthenticationForm
 admin.site.login_template = "admin/two_factor/login.html"

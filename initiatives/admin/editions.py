@@ -18,7 +18,14 @@ from .base import ScopedAdmin
 
 @admin.register(Edition)
 class EditionAdmin(ScopedAdmin):
-    list_display = ("title_en", "plan", "as_of", "source", "published_at", "is_illustrative")
+    list_display = (
+        "edition_title",
+        "edition_plan",
+        "as_of",
+        "source",
+        "published_at",
+        "is_illustrative",
+    )
     list_filter = ("plan", ("published_at", admin.EmptyFieldListFilter), "is_illustrative")
     list_select_related = ("plan", "source")
     search_fields = ("slug", "title_en", "title_zh")
@@ -38,6 +45,14 @@ class EditionAdmin(ScopedAdmin):
         "published_by",
     )
     actions = ("publish_editions",)
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def edition_title(self, edition):
+        return edition.title
+
+    @admin.display(description=_("plan"), ordering="plan__start_date")
+    def edition_plan(self, edition):
+        return edition.plan.short_name
 
     def get_readonly_fields(self, request, obj=None):
         fields = ("published_at", "published_by")

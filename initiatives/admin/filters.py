@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Member, PlanItem, Schedule, schedule_choices
+from .. import permissions
+from ..models import Member, PlanItem, Role, Schedule, schedule_choices
 from ..models.choices import NO_REPORT, Disagreement
 
 
@@ -30,6 +31,52 @@ class TargetMemberFilter(ResponsibleMemberFilter):
 
 
 class ReportMemberFilter(ResponsibleMemberFilter):
+    item_path = "target__item"
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """What a member leads, or shares: a member's editor asks it of its own member ("led by
+    us"); the office of the member chosen in the "responsible member" filter, and is not
+    offered it before choosing one."""
+
+    parameter_name = "role"
+    item_path = "pk"  # from the listed rows to the item's key
+    member_parameter = ResponsibleMemberFilter.parameter_name
+
+    def __init__(self, request, params, model, model_admin):
+        self.member = permissions.member_of(request.user)
+        self.ours = self.member is not None
+        if not self.ours:
+            slug = request.GET.get(self.member_parameter, "")
+            self.member = Member.objects.filter(slug=slug).first() if slug else None
+        self.title = _("our role") if self.ours else _("role of the member chosen")
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        if self.member is None:
+            return []
+        if self.ours:
+            return [(Role.LEAD, _("Led by us")), (Role.CO, _("Co-led by us"))]
+        name = {"member": self.member.name}
+        return [
+            (Role.LEAD, _("Led by %(member)s") % name),
+            (Role.CO, _("Co-led by %(member)s") % name),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.member is None or self.value() not in Role.values:
+            return queryset  # no member to ask about, or an unknown role: nothing filtered
+        items = PlanItem.objects.filter(
+            responsibilities__member=self.member, responsibilities__role=self.value()
+        ).values("pk")
+        return queryset.filter(**{f"{self.item_path}__in": items})
+
+
+class TargetRoleFilter(RoleFilter):
+    item_path = "item"
+
+
+class ReportRoleFilter(RoleFilter):
     item_path = "target__item"
 
 

@@ -5,9 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import formats
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,21 +25,23 @@ from ..models import (
     PlanItem,
     ProgressReport,
     Responsibility,
+    Role,
     Schedule,
     Target,
     Task,
 )
 from ..models.choices import Disagreement
 from ..resources import TaskResource
+from ..templatetags.figures import latest_figure, report_figure
 from .base import (
     ImportExportTrackerAdmin,
     ModelChoiceField,
     ScopedAdmin,
-    ScopedMixin,
+    TabularInline,
     TrackerAdmin,
     without_form_only,
 )
-from .filters import DisagreementFilter, ResponsibleMemberFilter, ScheduleFilter
+from .filters import DisagreementFilter, ResponsibleMemberFilter, RoleFilter, ScheduleFilter
 from .revisions import RevisingAdminMixin
 
 
@@ -48,6 +53,13 @@ def parents_first(item):
 
 def format_progress(value):
     return "—" if value is None else f"{value:.0f}%"
+
+
+def as_of_note(day):
+    """ "as of <day>" under a figure in a list, the day kept on one line."""
+    day = format_html('<span class="nowrap">{}</span>', formats.date_format(day))
+    wording = conditional_escape(_("as of %(date)s")) % {"date": day}
+    return format_html('<span class="list-note">{}</span>', mark_safe(wording))
 
 
 @admin.register(Plan)
@@ -73,7 +85,7 @@ class PlanAdmin(TrackerAdmin):
         return plan.state().label
 
 
-class ResponsibilityInline(ScopedMixin, admin.TabularInline):
+class ResponsibilityInline(TabularInline):
     """The members responsible for the item: the office keeps them, member editors see them
     (migration 0012)."""
 
@@ -82,7 +94,7 @@ class ResponsibilityInline(ScopedMixin, admin.TabularInline):
     extra = 0
 
 
-class TargetInline(ScopedMixin, admin.TabularInline):
+class TargetInline(TabularInline):
     """The item's targets; a change of target value or date asks for a reason."""
 
     model = Target
@@ -122,8 +134,8 @@ class TargetInline(ScopedMixin, admin.TabularInline):
             return "—"
         return format_html(
             "{} ({}) · {}",
-            target.latest_value,
-            target.latest_as_of,
+            latest_figure(target),
+            formats.date_format(target.latest_as_of),
             format_progress(target.progress),
         )
 
@@ -137,16 +149,17 @@ class TargetInline(ScopedMixin, admin.TabularInline):
 
 class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
     form = PlanItemForm
+    # A list for doing the work: what each item is, who answers for it, where it stands.
+    # Nothing is edited in the list: dates and targets change in the item's form, with a
+    # reason, for review (admin/revisions.py); status by the action, with a reason.
     list_display = (
         "code",
         "item_title",
         "area",
         "lead",
-        "status",
+        "status_display",
         "progress_display",
         "schedule_display",
-        "status_check",
-        "last_report",
         "due_date",
     )
     list_display_links = ("code", "item_title")
@@ -154,11 +167,13 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
         "plan",
         "focus_area",
         ResponsibleMemberFilter,
+        RoleFilter,
         "status",
         ScheduleFilter,
         DisagreementFilter,
         "is_illustrative",
     )
+    change_list_template = "admin/initiatives/planitem_change_list.html"
     search_fields = ("code", "title_en", "title_zh")
     ordering = ("code",)
     list_per_page = 50
@@ -209,7 +224,32 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
         ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().for_table()
+        items = super().get_queryset(request).with_progress().for_table()
+        member = permissions.member_of(request.user)
+        if member is None:
+            return items
+        role = Responsibility.objects.filter(item=OuterRef("pk"), member=member)
+        return items.annotate(our_role=Subquery(role.values("role")[:1]))
+
+    def get_list_display(self, request):
+        """A member's editor sees its member's part in each item where the office sees who
+        leads it (and who leads, where its member does not)."""
+        columns = list(super().get_list_display(request))
+        if permissions.member_of(request.user) is not None:
+            columns[columns.index("lead")] = "our_role"
+        return columns
+
+    def get_list_filter(self, request):
+        """ "What we lead" first for a member's editor."""
+        filters = list(super().get_list_filter(request))
+        if permissions.member_of(request.user) is not None:
+            filters.remove(RoleFilter)
+            filters.insert(0, RoleFilter)
+        return filters
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"member": permissions.member_of(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -229,29 +269,55 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
 
     @admin.display(description=_("focus area"), ordering="focus_area__number")
     def area(self, item):
-        return item.focus_area.number
+        return item.focus_area.name
 
     @admin.display(description=_("lead"))
     def lead(self, item):
         return ", ".join(member.name for member in item.lead_members) or "—"
 
+    @admin.display(description=_("our role"), ordering="our_role")
+    def our_role(self, item):
+        role = getattr(item, "our_role", None)
+        if role is None:
+            return "—"
+        if role == Role.LEAD:
+            return Role(role).label
+        return format_html(
+            '{} <span class="list-note">{}</span>',
+            Role(role).label,
+            _("lead: %(members)s") % {"members": self.lead(item)},
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, item):
+        """The declared status, and below it, where the figures contradict it, how."""
+        kind = getattr(item, "disagreement", None)
+        if kind is None:
+            return item.get_status_display()
+        return format_html(
+            '{} <span class="list-flag">{}</span>',
+            item.get_status_display(),
+            Disagreement(kind).label,
+        )
+
     @admin.display(description=_("progress"), ordering="progress")
     def progress_display(self, item):
-        return format_progress(getattr(item, "progress", None))
+        """The progress of the figures, dated by the latest approved report behind them."""
+        shown = format_progress(getattr(item, "progress", None))
+        last = getattr(item, "last_reported", None)
+        if last is None:
+            return shown
+        return format_html("{} {}", shown, as_of_note(last))
 
     @admin.display(description=_("schedule"), ordering="schedule")
     def schedule_display(self, item):
         position = getattr(item, "schedule", None)
         return Schedule.__empty__ if position is None else Schedule(position).label
 
-    @admin.display(description=_("status against progress"), ordering="disagreement")
-    def status_check(self, item):
-        kind = getattr(item, "disagreement", None)
-        return "—" if kind is None else Disagreement(kind).wording(item.status)
-
     @admin.display(description=_("last approved report"), ordering="last_reported")
     def last_report(self, item):
-        return getattr(item, "last_reported", None) or "—"
+        last = getattr(item, "last_reported", None)
+        return "—" if last is None else formats.date_format(last)
 
     @admin.display(description=_("latest reports"))
     def recent_reports(self, item):
@@ -270,8 +336,8 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
                 (
                     reverse("admin:initiatives_progressreport_change", args=[report.pk]),
                     report.target.code,
-                    report.as_of,
-                    "—" if report.value is None else report.value,
+                    formats.date_format(report.as_of),
+                    report_figure(report, report.target) or "—",
                     report.member or "",
                     report.get_status_display(),
                 )
@@ -399,7 +465,9 @@ class TaskAdmin(PlanItemAdmin, ImportExportTrackerAdmin):
     main_fields = (*PlanItemAdmin.main_fields, "parent")
 
     def get_list_display(self, request):
-        return (*super().get_list_display(request)[:4], "supports", *self.list_display[4:])
+        columns = super().get_list_display(request)
+        after = columns.index("our_role" if "our_role" in columns else "lead") + 1
+        return [*columns[:after], "supports", *columns[after:]]
 
     @admin.display(description=_("supports"))
     def supports(self, task):

@@ -72,8 +72,8 @@ class QuartersForm(forms.Form):
 class ReportingPeriodAdmin(ScopedAdmin):
     form = ReportingPeriodForm
     list_display = (
-        "name_en",
-        "plan",
+        "period_name",
+        "period_plan",
         "start_date",
         "end_date",
         "due_date",
@@ -104,6 +104,14 @@ class ReportingPeriodAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(required_count=Count("targets"))
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def period_name(self, period):
+        return period.name
+
+    @admin.display(description=_("plan"), ordering="plan__start_date")
+    def period_plan(self, period):
+        return period.plan.short_name
 
     @admin.display(description=_("targets required"), ordering="required_count")
     def required(self, period):

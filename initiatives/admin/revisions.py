@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 
 from .. import audit, permissions
 from ..forms import ReturnRevisionsForm, RevisingForm
-from ..models import ReviewState, Revision, RevisionToReview, Target
+from ..models import ReviewState, Revision, RevisionToReview, Target, display_name
 from ..templatetags.figures import latest_figure, revised_value
 from .base import ScopedAdmin
 from .review import APPROVE, ReviewActionsMixin, ReviewPageMixin
@@ -64,7 +65,12 @@ def proposed_message(forms):
 
 
 class RevisionColumns:
-    list_select_related = ("item", "target", "proposed_by", "reviewed_by")
+    list_select_related = (
+        "item",
+        "target",
+        "proposed_by__staff_profile",
+        "reviewed_by__staff_profile",
+    )
 
     @admin.display(description=_("revised"), ordering="item__code")
     def subject_code(self, revision):
@@ -77,6 +83,14 @@ class RevisionColumns:
             for name, old, new in revision.lines()
         )
 
+    @admin.display(description=_("proposed by"), ordering="proposed_by__username")
+    def proposer(self, revision):
+        return display_name(revision.proposed_by) or "—"
+
+    @admin.display(description=_("reviewed by"), ordering="reviewed_by__username")
+    def reviewer(self, revision):
+        return display_name(revision.reviewed_by) or "—"
+
 
 @admin.register(Revision)
 class RevisionAdmin(RevisionColumns, ScopedAdmin):
@@ -87,9 +101,9 @@ class RevisionAdmin(RevisionColumns, ScopedAdmin):
         "changed_fields",
         "reason",
         "status",
-        "proposed_by",
+        "proposer",
         "proposed_at",
-        "reviewed_by",
+        "reviewer",
     )
     list_filter = ("status", "item__plan", "is_illustrative")
     search_fields = ("item__code", "target__code", "reason")
@@ -101,9 +115,9 @@ class RevisionAdmin(RevisionColumns, ScopedAdmin):
         "what_changes",
         "reason",
         "status",
-        "proposed_by",
+        "proposer",
         "proposed_at",
-        "reviewed_by",
+        "reviewer",
         "reviewed_at",
         "review_reason",
         "is_illustrative",
@@ -212,7 +226,7 @@ class RevisionQueueAdmin(ReviewPageMixin, RevisionActionsMixin, RevisionColumns,
     """The revisions waiting for review, oldest first; each one's page is its review page
     (admin/review.py)."""
 
-    list_display = ("subject_code", "changed_fields", "reason", "proposed_by", "proposed_at")
+    list_display = ("subject_code", "changed_fields", "reason", "proposer", "proposed_at")
     list_filter = ("item__plan",)
     search_fields = ("item__code", "target__code", "reason")
     ordering = ("proposed_at", "pk")
@@ -248,8 +262,8 @@ class RevisionQueueAdmin(ReviewPageMixin, RevisionActionsMixin, RevisionColumns,
         facts = [
             (_("Revised"), str(subject)),
             (_("Item"), f"{item.code} {item.title}"),
-            (_("Proposed by"), revision.proposed_by or "—"),
-            (_("Proposed at"), timezone.localtime(revision.proposed_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Proposed by"), display_name(revision.proposed_by) or "—"),
+            (_("Proposed at"), localize(timezone.localtime(revision.proposed_at))),
             (_("Reason"), revision.reason),
         ]
         changes = [
