@@ -6,16 +6,24 @@ rows on the items that member leads or co-leads. Items and targets are named by 
 within a plan: a row's `plan` column (the plan's slug) says which, and without it the row is
 about the plan the site opens on. Text cells that a spreadsheet would read as a formula are
 exported with a leading apostrophe, which an import removes again.
+
+A file is written in the language of the page it is exported from: its headers are the columns'
+names and a choice its label ("Percentage", "百分比"). An import reads either language, and the
+stable column names of files exported before (`name_en`, `percentage`), so that a file exported
+in Chinese imports on an English page and the other way round.
 """
 
 import time
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
@@ -33,7 +41,6 @@ from .models import (
     ReviewState,
     Role,
     Source,
-    Status,
     Target,
     Task,
 )
@@ -49,6 +56,54 @@ def restore(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
         return value[1:]
     return value
+
+
+def loosely(text):
+    """A header or a value as compared on import: full-width and half-width forms alike (a
+    Chinese keyboard's brackets), case and runs of spaces ignored."""
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def in_each_language(text):
+    """A translatable text in each of the site's languages."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            yield str(text)
+
+
+class FileProblem(Exception):
+    """Something wrong with the file as a whole: the import page says it beside the file."""
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A field with choices: written as the choice's label in the active language, read from
+    the stored value or from the label in any of the site's languages."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+        self.names = None  # {stored value or label, compared loosely: stored value}
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text or text in dict(self.choices):
+            return text
+        if self.names is None:
+            self.names = {
+                loosely(name): stored
+                for stored, label in self.choices
+                for name in (stored, *in_each_language(label))
+            }
+        if loosely(text) in self.names:
+            return self.names[loosely(text)]
+        separator = pgettext("list separator", ", ")
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": separator.join(str(label) for _s, label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, "" if value is None else value))
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -135,7 +190,7 @@ class ParentField(fields.Field):
         instance.parent = chosen
 
 
-class TooLong(Exception):
+class TooLong(FileProblem):
     """The rows of a file took longer to check than the time limit allows."""
 
     def __init__(self, row_number):
@@ -149,18 +204,24 @@ class TooLong(Exception):
 
 
 class TrackerResource(resources.ModelResource):
-    """Shared by the three resources: the importing user, the scope, the row's plan and the
-    version check."""
+    """Shared by the three resources: the importing user, the scope, the row's plan, the
+    version check and the columns' names in each language."""
 
     version = fields.Field(
         attribute="version", column_name="version", readonly=True, widget=widgets.IntegerWidget()
     )
     related = ()  # what a row shows besides its own fields
+    # The names of the columns that are not a model field of the same name.
+    labels = {
+        "plan": gettext_lazy("plan"),
+        "revision_reason": gettext_lazy("reason for the revision"),
+    }
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
         self.plans = {}
+        self.headers = {}  # column: its header in the file being imported
         for field in self.fields.values():
             if isinstance(field.widget, LookupWidget):
                 field.widget.user = user
@@ -182,6 +243,35 @@ class TrackerResource(resources.ModelResource):
             )
         return plan
 
+    def label(self, column):
+        """The column's header in the active language."""
+        if column in self.labels:
+            return capfirst(str(self.labels[column]))
+        field = self.fields[column]
+        try:
+            model_field = self._meta.model._meta.get_field(field.attribute or column)
+        except FieldDoesNotExist:
+            return column
+        return capfirst(str(model_field.verbose_name))
+
+    def header(self, column):
+        """The column as the file being imported names it, or else by its label."""
+        return self.headers.get(column) or self.label(column)
+
+    def column_names(self):
+        """{header, compared loosely: column} for each name a file may give a column: its
+        label in any of the site's languages, or its stable name."""
+        names = {}
+        for column in self.fields:
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    names[loosely(self.label(column))] = column
+            names[loosely(column)] = column
+        return names
+
+    def get_export_headers(self, selected_fields=None):
+        return [self.label(field.column_name) for field in self.get_export_fields(selected_fields)]
+
     def get_queryset(self):
         return super().get_queryset().select_related(*self.related)
 
@@ -200,9 +290,18 @@ class TrackerResource(resources.ModelResource):
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
+        if f.choices:
+            return ChoiceWidget
         if f.get_internal_type() == "DecimalField":
             return NumberWidget
         return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if django_field.choices:
+            kwargs["choices"] = django_field.flatchoices
+        return kwargs
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
@@ -214,6 +313,34 @@ class TrackerResource(resources.ModelResource):
         super().before_import(dataset, **kwargs)
         self.deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
         self.cut_off_at = None
+        self.read_headers(dataset)
+
+    def read_headers(self, dataset):
+        """Name the file's columns as the resource does; a header it does not know is left
+        as it is (and its column unread). Two headers for one column are refused, and so is
+        a file without the column that names its rows."""
+        names = self.column_names()
+        self.headers, columns = {}, []
+        for header in dataset.headers or ():
+            column = names.get(loosely(header), header)
+            if column in self.headers:
+                raise FileProblem(
+                    _("The columns “%(first)s” and “%(second)s” are the same column: keep one.")
+                    % {"first": self.headers[column], "second": header}
+                )
+            self.headers[column] = header
+            columns.append(column)
+        if dataset.headers:
+            dataset.headers = columns
+        for column in self.get_import_id_fields():
+            if column not in self.headers:
+                raise FileProblem(
+                    _(
+                        "The file has no column “%(column)s”, which says which record each row "
+                        "is: export first, and start from the exported file."
+                    )
+                    % {"column": self.label(column)}
+                )
 
     def import_row(self, row, instance_loader, **kwargs):
         # The clock is read between rows: past the time limit the remaining rows are left
@@ -224,10 +351,32 @@ class TrackerResource(resources.ModelResource):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
-        return super().import_row(row, instance_loader, **kwargs)
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.validation_error is not None:
+            row_result.validation_error = self.labelled(row_result.validation_error)
+        return row_result
+
+    def labelled(self, error):
+        """The row's errors by the labels of their columns (or fields), as the preview's
+        headers name them."""
+        if not hasattr(error, "error_dict"):
+            return error
+        labelled = {}
+        for key, errors in error.error_dict.items():
+            if key in self.fields:
+                key = self.label(key)
+            elif key != NON_FIELD_ERRORS:
+                try:
+                    key = capfirst(str(self._meta.model._meta.get_field(key).verbose_name))
+                except FieldDoesNotExist:
+                    pass
+            labelled.setdefault(key, []).extend(errors)
+        return ValidationError(labelled)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
+        # The preview's headers, by label once the rows have been read by column.
+        result.diff_headers = [self.label(column) for column in result.diff_headers]
         if self.cut_off_at is not None:
             result.append_base_error(self.get_error_result_class()(TooLong(self.cut_off_at)))
 
@@ -271,10 +420,13 @@ class TrackerResource(resources.ModelResource):
             field = instance._meta.get_field
             errors["revision_reason"] = [
                 _(
-                    "Say why %(fields)s change (column revision_reason): the change is "
-                    "proposed for review."
+                    "Say why %(fields)s change (column “%(column)s”): the change is proposed "
+                    "for review."
                 )
-                % {"fields": ", ".join(str(field(name).verbose_name) for name in self.revised)}
+                % {
+                    "fields": ", ".join(str(field(name).verbose_name) for name in self.revised),
+                    "column": self.header("revision_reason"),
+                }
             ]
 
     def propose(self, instance):
@@ -348,7 +500,7 @@ class TrackerResource(resources.ModelResource):
         for name in changed:
             if name in readonly:
                 for column in self.columns_of(name):
-                    problems[column] = [message % {"column": column}]
+                    problems[column] = [message % {"column": self.header(column)}]
         return problems
 
     def refusal(self, instance, changed):
@@ -363,10 +515,10 @@ class TrackerResource(resources.ModelResource):
                 "version": [
                     _(
                         "This row changes “%(key)s” but does not give the version it was "
-                        "exported at (column version), so it could overwrite a change saved "
-                        "since: export again and make your changes in that file."
+                        "exported at (column “%(column)s”), so it could overwrite a change "
+                        "saved since: export again and make your changes in that file."
                     )
-                    % {"key": self.row_key}
+                    % {"key": self.row_key, "column": self.header("version")}
                 ]
             }
         try:
@@ -391,6 +543,13 @@ class TaskResource(TrackerResource):
     lead = fields.Field(column_name="lead")
     status_reason = fields.Field(column_name="status_reason")
     revision_reason = fields.Field(column_name="revision_reason")
+    labels = {
+        **TrackerResource.labels,
+        "project": gettext_lazy("cooperation project"),
+        "initiative": gettext_lazy("integration initiative"),
+        "lead": gettext_lazy("lead members"),
+        "status_reason": gettext_lazy("reason for the status change"),
+    }
 
     class Meta:
         model = Task
@@ -441,13 +600,11 @@ class TaskResource(TrackerResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if instance.status not in Status.values:
-            errors["status"] = [
-                _("Unknown status “%(value)s”; use one of: %(choices)s.")
-                % {"value": instance.status, "choices": ", ".join(Status.values)}
-            ]
         if self.status_changed(instance) and not self.text(row, "status_reason"):
-            errors["status_reason"] = [_("Say why the status changes (column status_reason).")]
+            errors["status_reason"] = [
+                _("Say why the status changes (column “%(column)s”).")
+                % {"column": self.header("status_reason")}
+            ]
         self.check_revision(instance, row, errors)
         self.leads = []
         if instance.pk is None:
@@ -588,11 +745,17 @@ class ProgressReportResource(TrackerResource):
         column_name="source",
         widget=LookupWidget(Source, "key", gettext_lazy("source")),
     )
-    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        readonly=True,
+        widget=ChoiceWidget(ReviewState.choices),
+    )
     review_reason = fields.Field(
         attribute="review_reason", column_name="review_reason", readonly=True
     )
     plan = fields.Field(column_name="plan", readonly=True)
+    labels = {**TrackerResource.labels, "uuid": gettext_lazy("report key")}
 
     class Meta:
         model = ProgressReport

@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from tablib import Dataset
 
 from initiatives.models import ProgressReport, ReviewState, Revision, Status, StatusChange
-from initiatives.resources import ProgressReportResource, TargetResource, TaskResource
+from initiatives.resources import ProgressReportResource, TargetResource, TaskResource, loosely
 from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -321,6 +322,17 @@ def export(client, model, resource, file_format):
     return response.content
 
 
+def by_column(records, resource):
+    """Exported records by the stable names of their columns, as an import reads them."""
+    names = resource().column_names()
+    return [{names[loosely(header)]: value for header, value in r.items()} for r in records]
+
+
+def exported_rows(client, model, resource):
+    content = export(client, model, resource, CSV).decode("utf-8-sig")
+    return by_column(csv.DictReader(io.StringIO(content)), resource)
+
+
 FORMULAS = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)"]
 
 
@@ -329,7 +341,7 @@ def test_exported_formulas_are_neutralised(client, make, jiangsu, formula):
     task = make.task(lead="jiangsu", title_en=formula, summary_en="plain")
     client.force_login(jiangsu)
 
-    rows = list(csv.DictReader(io.StringIO(export(client, "task", TaskResource, CSV).decode())))
+    rows = exported_rows(client, "task", TaskResource)
     row = next(r for r in rows if r["code"] == task.code)
     assert row["title_en"] == "'" + formula
     assert row["summary_en"] == "plain"
@@ -337,9 +349,10 @@ def test_exported_formulas_are_neutralised(client, make, jiangsu, formula):
     book = load_workbook(io.BytesIO(export(client, "task", TaskResource, XLSX)))
     sheet = book.active
     header = [cell.value for cell in sheet[1]]
-    values = [
-        dict(zip(header, [c.value for c in r], strict=False)) for r in sheet.iter_rows(min_row=2)
-    ]
+    values = by_column(
+        [dict(zip(header, [c.value for c in r], strict=False)) for r in sheet.iter_rows(min_row=2)],
+        TaskResource,
+    )
     row = next(r for r in values if r["code"] == task.code)
     assert row["title_en"] == "'" + formula
     assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
@@ -359,7 +372,7 @@ def test_negative_numbers_export_as_numbers(client, make, jiangsu):
         make.task(lead="jiangsu"), direction="lower", baseline_value=-1, target_value=-5
     )
     client.force_login(jiangsu)
-    rows = list(csv.DictReader(io.StringIO(export(client, "target", TargetResource, CSV).decode())))
+    rows = exported_rows(client, "target", TargetResource)
     row = next(r for r in rows if r["code"] == target.code)
     assert row["target_value"].startswith("-5")
 
@@ -440,7 +453,7 @@ def test_a_row_names_its_plan_and_defaults_to_the_current_one(make, office):
     assert "Unknown plan “nowhere”" in row_errors(result)[1]
 
     exported = TaskResource().export()
-    assert sorted(zip(exported["code"], exported["plan"], strict=True)) == [
+    assert sorted(zip(exported["Code"], exported["Plan"], strict=True)) == [
         ("T-501", "yrd-2024-2026"),
         ("T-501", "yrd-2027-2029"),
     ]
@@ -493,7 +506,10 @@ def test_a_task_supports_a_project_or_an_initiative_named_in_its_column(make, of
     assert task.parent == initiative
 
     exported = TaskResource().export()
-    assert (exported["project"][0], exported["initiative"][0]) == ("", initiative.code)
+    assert (exported["Cooperation project"][0], exported["Integration initiative"][0]) == (
+        "",
+        initiative.code,
+    )
 
 
 # The same doors as the forms: what a member editor's forms keep read-only, its import may
@@ -569,10 +585,10 @@ def test_an_export_imported_again_with_an_edit_goes_through(client, make, jiangs
     target = make.target(task, name_en="Before", is_headline=True, is_illustrative=True)
     client.force_login(jiangsu)
     for model, resource in (("task", TaskResource), ("target", TargetResource)):
-        content = export(client, model, resource, CSV).decode()
-        rows = [r for r in csv.DictReader(io.StringIO(content)) if r["code"].startswith("T-")]
+        content = export(client, model, resource, CSV).decode("utf-8-sig")
+        rows = [r for r in csv.DictReader(io.StringIO(content)) if r["Code"].startswith("T-")]
         if model == "target":
-            rows[0]["name_en"] = "After"
+            rows[0]["Name (English)"] = "After"
         response = preview(client, model, csv_file(rows))
         assert "confirm_form" in response.context, row_errors(response.context["result"])
         assert confirm(client, model, response).status_code == 302
@@ -795,3 +811,106 @@ def test_a_refused_file_takes_no_write_lock_so_other_writes_go_on(client, make, 
         and "django_session" not in q["sql"]
     ]
     assert writes == []
+
+
+# Both languages: a file is written in the page's language, and read in either.
+
+
+@pytest.mark.parametrize(
+    "language, code, name, measure, percentage",
+    [
+        ("en", "Code", "Name (English)", "Measure", "Percentage"),
+        ("zh-hans", "编号", "名称（英文）", "计量方式", "百分比"),
+    ],
+)
+def test_an_export_names_its_columns_and_choices_in_the_pages_language(
+    client, make, jiangsu, settings, language, code, name, measure, percentage
+):
+    target = make.target(make.task(lead="jiangsu"), measure="percentage", target_value=80)
+    client.force_login(jiangsu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    content = export(client, "target", TargetResource, CSV).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(content)) if r[code] == target.code)
+    assert (row[name], row[measure]) == ("Target", percentage)
+
+    page = client.get(url("target", "export")).content.decode()
+    assert f">{name}</label>" in page and "Name En" not in page
+    page = client.get(url("target", "import")).content.decode()
+    assert name in page and "name_en" not in page
+
+
+@pytest.mark.parametrize("exported_in, imported_in", [("zh-hans", "en"), ("en", "zh-hans")])
+def test_a_file_exported_in_one_language_imports_in_the_other(
+    client, make, jiangsu, settings, exported_in, imported_in
+):
+    target = make.target(
+        make.task(lead="jiangsu"), name_en="Before", measure="percentage", target_value=80
+    )
+    client.force_login(jiangsu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = exported_in
+    content = export(client, "target", TargetResource, CSV).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(content)) if target.code in r.values())
+    with translation.override(exported_in):
+        row[TargetResource().label("name_en")] = "After"
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = imported_in
+    response = preview(client, "target", csv_file([row]))
+    assert "confirm_form" in response.context, row_errors(response.context["result"])
+    assert confirm(client, "target", response).status_code == 302
+    target.refresh_from_db()
+    assert (target.name_en, target.measure, target.direction) == ("After", "percentage", "higher")
+
+
+@pytest.mark.parametrize("given", ["delayed", "Delayed", " DELAYED ", "延误"])
+def test_a_choice_is_read_from_its_value_or_its_label_in_either_language(make, office, given):
+    task = make.task(lead="jiangsu")
+    row = {"code": task.code, "status": given, "status_reason": "Late.", "version": task.version}
+    result = import_rows(TaskResource, [row], office)
+    assert not result.has_validation_errors(), row_errors(result)
+    task.refresh_from_db()
+    assert task.status == Status.DELAYED
+
+
+def test_a_row_error_is_shown_under_its_columns_label(client, make, jiangsu, settings):
+    task = make.task(lead="jiangsu")
+    client.force_login(jiangsu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    row = {"code": task.code, "status": "finished", "status_reason": "", "version": task.version}
+    result = preview(client, "task", csv_file([row])).context["result"]
+    [invalid] = result.invalid_rows
+    assert invalid.error_dict == {
+        "状态": ["“finished”不是可选值之一：未启动、正常推进、存在风险、延误、已完成、暂停、取消。"]
+    }
+    assert dict(zip(result.diff_headers, invalid.values, strict=True))["状态"] == "finished"
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (["code", "编号", "title_en"], "“code” and “编号” are the same column"),
+        (["title_en", "version"], "The file has no column “Code”"),
+    ],
+)
+def test_a_file_whose_headers_do_not_name_its_rows_is_refused(
+    client, make, jiangsu, header, message
+):
+    task = make.task(lead="jiangsu", title_en="Before")
+    client.force_login(jiangsu)
+    values = [task.code, task.code, "After"][: len(header)]
+    content = f"{','.join(header)}\n{','.join(values)}\n".encode()
+    response = preview(client, "task", SimpleUploadedFile("upload.csv", content))
+    assert message in form_errors(response)
+    assert "result" not in response.context
+    task.refresh_from_db()
+    assert task.title_en == "Before"
+
+
+@pytest.mark.parametrize("resource", [TaskResource, TargetResource, ProgressReportResource])
+def test_no_two_columns_answer_to_the_same_header(resource):
+    names = {}
+    for column in resource().fields:
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                names.setdefault(loosely(resource().label(column)), set()).add(column)
+        names.setdefault(loosely(column), set()).add(column)
+    assert {name: columns for name, columns in names.items() if len(columns) > 1} == {}

@@ -293,8 +293,8 @@ def test_export_holds_only_the_scope(client, region, users, who, model):
     response = export(client, model)
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    key = EXPORTS[model][1]
-    exported = {row[key] for row in rows}
+    resource, key = EXPORTS[model]
+    exported = {row[resource().label(key)] for row in rows}
     expected = {
         str(getattr(obj, key))
         for obj, _m in owners(region)[model]

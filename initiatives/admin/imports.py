@@ -1,10 +1,15 @@
-"""The import page's form: a file past the limits is refused before any of it is read.
+"""The import and export pages' forms.
+
+On the import page, a file past the limits is refused before any of it is read.
 
 The limits are settings (tracker/settings.py): rows per file, bytes per upload, and bytes an
 XLSX file unpacks to. An XLSX file is a zip archive: its declared sizes are checked first, then
 its members are read with a cap, so that an archive whose members claim small sizes but expand
 more is refused too, before openpyxl reads any of it. The preview's time limit is the
 resources' (initiatives/resources.py), as it counts the rows being checked.
+
+On the export page, each column is offered by its name in the page's language, the name the
+exported file's header gives it.
 """
 
 import csv
@@ -18,7 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from openpyxl import load_workbook
 
 CHUNK = 64 * 1024
@@ -112,3 +117,17 @@ class LimitedImportForm(ImportForm):
         if problem:
             raise ValidationError({"import_file": problem})
         return cleaned_data
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """django-import-export's export form, its columns named as the file will name them
+    (the library titles the field names: "Name En")."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        for resource_class in resources:
+            resource = resource_class()
+            for column in resource.get_export_order():
+                name = self.create_boolean_field_name(resource_class, column)
+                if name in self.fields:
+                    self.fields[name].label = resource.label(column)

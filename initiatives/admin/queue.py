@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import ProgressReport, ReviewState, Revision
+from ..models import ProgressReport, ReviewState, Revision, display_name
 from ..templatetags.figures import report_figure, revised_value
 
 
@@ -18,11 +18,12 @@ def waiting(user):
     reports = permissions.scope(
         user,
         ProgressReport.objects.filter(status=ReviewState.SUBMITTED).select_related(
-            "target__item", "member", "reported_by"
+            "target__item", "member", "reported_by__staff_profile"
         ),
     )
     revisions = permissions.scope(
-        user, Revision.objects.waiting().select_related("item", "target", "proposed_by")
+        user,
+        Revision.objects.waiting().select_related("item", "target", "proposed_by__staff_profile"),
     )
     rows = [
         (
@@ -31,7 +32,7 @@ def waiting(user):
             f"{report.target.code} {report.target.name}",
             report_figure(report, report.target)
             + (f" ({report.member.name})" if report.member_id else ""),
-            report.reported_by,
+            display_name(report.reported_by),
             reverse("admin:initiatives_submittedreport_change", args=[report.pk]),
         )
         for report in reports
@@ -45,7 +46,7 @@ def waiting(user):
                 f"{capfirst(name)}: {revised_value(old)} → {revised_value(new)}"
                 for name, old, new in revision.lines()
             ),
-            revision.proposed_by,
+            display_name(revision.proposed_by),
             reverse("admin:initiatives_revisiontoreview_change", args=[revision.pk]),
         )
         for revision in revisions

@@ -23,9 +23,13 @@ class FocusAreaAdmin(TrackerAdmin):
 
 @admin.register(Source)
 class SourceAdmin(TrackerAdmin):
-    list_display = ("key", "title", "publisher", "published_on", "is_illustrative")
+    list_display = ("key", "source_title", "publisher", "published_on", "is_illustrative")
     list_filter = ("publisher", "is_illustrative")
     search_fields = ("key", "title", "title_zh", "publisher")
+
+    @admin.display(description=_("title"), ordering="title")
+    def source_title(self, source):
+        return source.localized_title
 
 
 @admin.register(StaffProfile)

@@ -30,7 +30,7 @@ from .notifications import Notification, NotificationOptOut
 from .plans import Plan
 from .reference import FocusArea, Member, Source
 from .revisions import Revision, RevisionToReview
-from .staff import StaffProfile
+from .staff import StaffProfile, display_name
 from .targets import ProgressReport, StatusChange, SubmittedReport, Target
 
 __all__ = [
@@ -72,4 +72,5 @@ __all__ = [
     "SubmittedReport",
     "Target",
     "Task",
+    "display_name",
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import language_suffix
 from .reference import Member
 
 
@@ -27,6 +28,15 @@ class StaffProfile(models.Model):
         related_name="staff",
         verbose_name=_("member"),
         help_text=_("Empty for staff of the regional cooperation office."),
+    )
+    name_zh = models.CharField(
+        _("name (Chinese)"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "How pages in Chinese name this person; pages in English use the account's first "
+            "and last names."
+        ),
     )
     require_two_factor = models.BooleanField(
         _("two-factor sign-in required"),
@@ -54,3 +64,22 @@ class StaffProfile(models.Model):
     @property
     def organisation(self):
         return self.member.name if self.member else _("Regional Cooperation Office")
+
+    @property
+    def display_name(self):
+        """The person's name in the active language, falling back to the other one, then to
+        the username."""
+        english = self.user.get_full_name()
+        names = (self.name_zh, english) if language_suffix() == "zh" else (english, self.name_zh)
+        return next((name for name in names if name), self.user.get_username())
+
+
+def display_name(user):
+    """How the tracker names a person: by their staff profile's name in the active
+    language, or by the account's full name or username when they have no profile."""
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None:
+        return profile.display_name
+    return user.get_full_name() or user.get_username()

@@ -7,12 +7,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from initiatives import history
-from initiatives.demo.reference import ACCOUNTS
+from initiatives.demo.reference import ACCOUNTS, OFFICE, REVIEWER
 from initiatives.models import Member, StaffProfile
 from initiatives.roles import MEMBER_EDITORS, OFFICE_REVIEWERS
 
 DEFAULT_PASSWORD = "demo"
 GROUP_NAMES = (MEMBER_EDITORS, OFFICE_REVIEWERS)
+# How pages in Chinese name the demo accounts (the English names are in ACCOUNTS).
+CHINESE_NAMES = {
+    OFFICE: "区域合作办公室",
+    REVIEWER: "第二审核员",
+    "shanghai": "上海市编辑",
+    "jiangsu": "江苏省编辑",
+    "zhejiang": "浙江省编辑",
+    "anhui": "安徽省编辑",
+}
 
 
 class Command(BaseCommand):
@@ -61,7 +70,11 @@ class Command(BaseCommand):
                 group = groups[OFFICE_REVIEWERS if member_slug is None else MEMBER_EDITORS]
                 user.groups.set([group])
                 StaffProfile.objects.update_or_create(
-                    user=user, defaults={"member": members.get(member_slug)}
+                    user=user,
+                    defaults={
+                        "member": members.get(member_slug),
+                        "name_zh": CHINESE_NAMES.get(username, ""),
+                    },
                 )
                 member = members[member_slug].name_en if member_slug else "whole region"
                 action = "Created" if created else "Updated"
