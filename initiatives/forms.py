@@ -1,5 +1,7 @@
 """Admin forms: version checks, reasons for status changes and target revisions, reports."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,9 @@ from . import locking
 from .models import (
     Member,
     ProgressReport,
+    Responsibility,
     ReviewState,
+    Role,
     Status,
 )
 
@@ -171,18 +175,36 @@ class TargetForm(RevisingForm):
         return cleaned_data
 
 
-class ProgressReportForm(VersionedForm):
-    """A report: value, date, source or evidence; optionally one figure per member.
+def plain_number(value):
+    """A decimal without the zeros its column pads it with, and never in exponent form."""
+    number = value.normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
 
-    The per-member figures (on a new report) are saved as sibling reports for the same target
-    and date, each with its member set.
+
+def sharing_members(target):
+    """The members responsible for the target's item (its lead, then its co-leads), each with
+    its role: the members a figure on the target is broken down by."""
+    if target is None:
+        return []
+    shares = Responsibility.objects.filter(item=target.item_id).select_related("member")
+    shares = sorted(shares, key=lambda share: (share.role != Role.LEAD, share.member.position))
+    return [(share.member, share.get_role_display()) for share in shares]
+
+
+class ProgressReportForm(VersionedForm):
+    """A report on one target: value, date, source or evidence; optionally one figure for each
+    member sharing the target's item.
+
+    The admin sets `report_target`, the target the page reports on (None when the page names
+    none it may report on), and shows only the fields its measure takes. The per-member
+    figures (on a new report on a numeric target) are saved as sibling reports for the same
+    target and date, each with its member set. `submit_for_review` is set by the form's
+    "Submit for review" button; it is not a field on the page.
     """
 
-    submit_for_review = forms.BooleanField(
-        label=_("Submit for review"),
-        required=False,
-        help_text=_("Send the report to the regional cooperation office when saving."),
-    )
+    report_target = None
+
+    submit_for_review = forms.BooleanField(label=_("Submit for review"), required=False)
 
     class Meta:
         model = ProgressReport
@@ -201,16 +223,38 @@ class ProgressReportForm(VersionedForm):
             "supersedes",
             "correction_reason",
         ]
+        help_texts = {
+            "narrative_en": _(
+                "Published once the report is approved: on the item's page, in the updates "
+                "and their feed, and in the data; on the Chinese pages too while there is no "
+                "Chinese narrative."
+            ),
+            "narrative_zh": _("Published on the Chinese pages once the report is approved."),
+            "note": _(
+                "Internal: seen only here, by the office and the editors of the item. Never "
+                "published."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.siblings = []
         self.breakdown_fields = {}
-        if self.instance.pk is None:
-            for member in Member.objects.all():
+        target = self.report_target
+        members = sharing_members(target)
+        if "member" in self.fields and target is not None:
+            keys = [member.pk for member, _role in members] + [self.instance.member_id]
+            self.fields["member"].queryset = Member.objects.filter(pk__in=keys)
+        if "value" in self.fields and target is not None and target.unit:
+            self.fields["value"].label = _("Value, in %(unit)s") % {"unit": target.unit}
+        if self.instance.value is not None:
+            self.initial["value"] = plain_number(self.instance.value)  # 92, not 92.0000
+        if self.instance.pk is None and target is not None and target.is_numeric:
+            for member, role in members:
                 name = f"breakdown_{member.slug}"
                 self.fields[name] = FiniteDecimalField(
-                    label=_("Figure for %(member)s") % {"member": member.name},
+                    label=_("Figure for %(member)s (%(role)s)")
+                    % {"member": member.name, "role": role},
                     required=False,
                     max_digits=20,
                     decimal_places=4,

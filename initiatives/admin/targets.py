@@ -2,8 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,13 +19,14 @@ from ..models import (
     StatusChange,
     SubmittedReport,
     Target,
-    progress,
+    display_name,
 )
 from ..resources import ProgressReportResource, TargetResource
-from ..templatetags.figures import report_figure, target_figure
-from .base import ImportExportTrackerAdmin, ScopedAdmin, ScopedMixin, is_possible_key
-from .filters import ReportMemberFilter, TargetMemberFilter
-from .items import format_progress
+from ..templatetags.figures import latest_figure, report_figure, target_figure
+from .base import ImportExportTrackerAdmin, ScopedAdmin, TabularInline, is_possible_key
+from .filters import ReportMemberFilter, ReportRoleFilter, TargetMemberFilter, TargetRoleFilter
+from .items import as_of_note, format_progress
+from .reporting import ReportFormMixin, TargetFacts
 from .review import APPROVE, ReviewActionsMixin, ReviewPageMixin
 from .revisions import RevisingAdminMixin
 
@@ -36,7 +35,7 @@ def url_for(model_name, view, *args):
     return reverse(f"admin:initiatives_{model_name}_{view}", args=args)
 
 
-class ReportInline(ScopedMixin, admin.TabularInline):
+class ReportInline(TabularInline):
     """A target's reports, read-only here: each opens in its own form."""
 
     model = ProgressReport
@@ -65,15 +64,21 @@ class TargetAdmin(RevisingAdminMixin, ImportExportTrackerAdmin):
         "code",
         "target_name",
         "item_code",
-        "measure",
-        "baseline_value",
-        "target_value",
+        "baseline_display",
+        "target_display",
         "target_date",
         "latest",
         "progress_display",
         "is_headline",
     )
-    list_filter = ("measure", "direction", TargetMemberFilter, "is_headline", "is_illustrative")
+    list_filter = (
+        "measure",
+        "direction",
+        TargetMemberFilter,
+        TargetRoleFilter,
+        "is_headline",
+        "is_illustrative",
+    )
     search_fields = ("code", "name_en", "name_zh")
     list_select_related = ("item", "source")
     ordering = ("code",)
@@ -128,11 +133,24 @@ class TargetAdmin(RevisingAdminMixin, ImportExportTrackerAdmin):
     def item_code(self, target):
         return target.item.code
 
+    @admin.display(
+        description=Target._meta.get_field("baseline_value").verbose_name,
+        ordering="baseline_value",
+    )
+    def baseline_display(self, target):
+        return target_figure(target, "baseline") or "—"
+
+    @admin.display(
+        description=Target._meta.get_field("target_value").verbose_name, ordering="target_value"
+    )
+    def target_display(self, target):
+        return target_figure(target) or "—"
+
     @admin.display(description=_("latest approved value"), ordering="latest_as_of")
     def latest(self, target):
         if getattr(target, "latest_as_of", None) is None:
             return "—"
-        return f"{target.latest_value} ({target.latest_as_of})"
+        return format_html("{} {}", latest_figure(target), as_of_note(target.latest_as_of))
 
     @admin.display(description=_("progress"), ordering="progress")
     def progress_display(self, target):
@@ -223,7 +241,7 @@ class ReportActionsMixin(ReviewActionsMixin):
 
 
 class ReportColumnsMixin:
-    list_select_related = ("target__item", "member", "source", "reported_by")
+    list_select_related = ("target__item", "member", "source", "reported_by__staff_profile")
 
     @admin.display(description=_("target"), ordering="target__code")
     def target_code(self, report):
@@ -235,89 +253,61 @@ class ReportColumnsMixin:
 
     @admin.display(description=_("value"), ordering="value")
     def figure(self, report):
-        if report.value is None:
-            return _("reached") if report.milestone_reached else "—"
-        qualifier = report.get_qualifier_display() if report.qualifier else ""
-        return " ".join(
-            part for part in (str(qualifier), str(report.value), report.target.unit) if part
-        )
+        return report_figure(report, report.target) or "—"
+
+    @admin.display(description=_("member"), ordering="member__position")
+    def member_name(self, report):
+        return report.member.name if report.member else _("the whole region")
+
+    @admin.display(description=_("reported by"), ordering="reported_by__username")
+    def reporter(self, report):
+        return display_name(report.reported_by) or "—"
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, report):
+        return display_name(report.reviewed_by) or "—"
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReportActionsMixin, ReportColumnsMixin, ImportExportTrackerAdmin):
+class ProgressReportAdmin(
+    ReportFormMixin, ReportActionsMixin, ReportColumnsMixin, ImportExportTrackerAdmin
+):
+    """Progress reports: the list, its actions, and the report form (admin/reporting.py)."""
+
     form = ProgressReportForm
     resource_classes = (ProgressReportResource,)
     list_display = (
-        "__str__",
+        "target_code",
         "item_code",
         "figure",
         "as_of",
-        "member",
+        "member_name",
         "status",
         "review_reason",
-        "reported_by",
+        "reporter",
     )
-    list_filter = ("status", ReportMemberFilter, "member", "target__measure", "is_illustrative")
+    list_filter = (
+        "status",
+        ReportMemberFilter,
+        ReportRoleFilter,
+        "member",
+        "target__measure",
+        "is_illustrative",
+    )
     search_fields = ("target__code", "target__name_en", "target__name_zh", "narrative_en")
     ordering = ("-as_of", "-pk")
     date_hierarchy = "as_of"
-    autocomplete_fields = ("target", "source", "supersedes")
+    autocomplete_fields = ("source", "supersedes")
     actions = ("submit_reports", "approve_reports", "return_reports")
     workflow_fields = (
         "status",
         "review_reason",
-        "reviewed_by",
+        "reviewer",
         "reviewed_at",
         "submitted_at",
-        "reported_by",
+        "reporter",
         "updated_at",
     )
-
-    def build_fieldsets(self, request, obj=None):
-        report_fields = ["target", "as_of", "value", "qualifier", "milestone_reached"]
-        evidence = ["source", "evidence_url"]
-        fieldsets = []
-        if obj is not None:
-            fieldsets.append((_("Review"), {"fields": (*self.workflow_fields, "correction")}))
-        fieldsets += [
-            (None, {"fields": report_fields}),
-            (
-                _("Correction of an approved figure"),
-                {
-                    "fields": ["supersedes", "correction_reason"],
-                    "classes": [] if "supersedes" in request.GET else ["collapse"],
-                    "description": _(
-                        "An approved report is never edited: to correct it, name it here and "
-                        "say why. Once approved, this report takes its place publicly."
-                    ),
-                },
-            ),
-            (_("Source or evidence"), {"fields": evidence}),
-            (
-                _("Narrative"),
-                {"fields": ("narrative_en", "narrative_zh", "note"), "classes": ["collapse"]},
-            ),
-        ]
-        breakdown = []
-        if obj is None:
-            breakdown = [
-                f"breakdown_{slug}" for slug in Member.objects.values_list("slug", flat=True)
-            ]
-        fieldsets.append(
-            (
-                _("Breakdown by member (optional)"),
-                {
-                    "fields": ["member", *breakdown],
-                    "classes": ["collapse"],
-                    "description": _(
-                        "Either name the member this figure is for, or leave it empty and give "
-                        "each member's part: each part is saved as a report of its own."
-                    ),
-                },
-            )
-        )
-        fieldsets.append((None, {"fields": ["submit_for_review", "seen_version"]}))
-        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.workflow_fields, "correction") if obj is not None else ()
@@ -334,14 +324,6 @@ class ProgressReportAdmin(ReportActionsMixin, ReportColumnsMixin, ImportExportTr
             queryset = ProgressReport.objects.filter(status=ReviewState.APPROVED)
             kwargs["queryset"] = permissions.scope(request.user, queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # The breakdown fields are made by the form itself, one per member.
-        fields = kwargs.get("fields")
-        if fields is None:
-            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [name for name in fields if not name.startswith("breakdown_")]
-        return super().get_form(request, obj, change, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -388,14 +370,14 @@ class SubmittedReportAdmin(ReviewPageMixin, ReportActionsMixin, ReportColumnsMix
     or from each report's review page (admin/review.py)."""
 
     list_display = (
-        "__str__",
+        "target_code",
         "item_code",
         "figure",
         "as_of",
-        "member",
+        "member_name",
         "source",
         "evidence_url",
-        "reported_by",
+        "reporter",
         "submitted_at",
     )
     list_filter = (ReportMemberFilter, "target__measure")
@@ -411,7 +393,9 @@ class SubmittedReportAdmin(ReviewPageMixin, ReportActionsMixin, ReportColumnsMix
         if report is not None:
             report = (
                 type(report)
-                .objects.select_related("target__item", "member", "source", "reported_by")
+                .objects.select_related(
+                    "target__item", "member", "source", "reported_by__staff_profile"
+                )
                 .get(pk=report.pk)
             )
         return report
@@ -438,7 +422,7 @@ class SubmittedReportAdmin(ReviewPageMixin, ReportActionsMixin, ReportColumnsMix
                     (_("For"), report.member.name if report.member else _("the whole region")),
                     (label("as_of"), shown.date(report.as_of)),
                     (label("value"), report_figure(report, target)),
-                    (label("reported_by"), report.reported_by or "—"),
+                    (label("reported_by"), display_name(report.reported_by) or "—"),
                     (label("submitted_at"), shown.moment(report.submitted_at)),
                 ],
             ),
@@ -493,7 +477,7 @@ class SubmittedReportAdmin(ReviewPageMixin, ReportActionsMixin, ReportColumnsMix
             "date": formats.date_format(report.as_of),
             "target": report.target.code,
             "whom": report.member.name if report.member else _("the whole region"),
-            "author": report.reported_by or _("its author"),
+            "author": display_name(report.reported_by) or _("its author"),
         }
         if decision == APPROVE:
             return (
@@ -556,26 +540,16 @@ def external_link(address, text=None):
     )
 
 
-class ReportFacts:
+class ReportFacts(TargetFacts):
     """What a reviewer compares a report with, each as the page shows it."""
 
     def __init__(self, report):
-        self.report, self.target = report, report.target
-
-    @staticmethod
-    def date(value):
-        return formats.date_format(value) if value else "—"
+        super().__init__(report.target)
+        self.report = report
 
     @staticmethod
     def moment(value):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
-
-    def dated(self, figure, day):
-        if not figure:
-            return "—"
-        if day is None:
-            return figure
-        return _("%(figure)s (%(date)s)") % {"figure": figure, "date": self.date(day)}
 
     def approved_before(self):
         """The approved reports on the target dated no later than this one, newest first."""
@@ -596,39 +570,16 @@ class ReportFacts:
             "date": self.date(previous.as_of),
         }
 
-    def progress_now(self):
-        target = Target.objects.with_progress().get(pk=self.target.pk)
-        if target.latest_as_of is None:
-            return _("none yet")
-        return _("%(progress)s as of %(date)s") % {
-            "progress": format_progress(target.progress),
-            "date": self.date(target.latest_as_of),
-        }
-
     def progress_given(self):
-        """The progress this report's value gives the target, by the rule of
-        models/progress.py (evaluated in SQL, as for the published reports)."""
-        given = (
-            ProgressReport.objects.filter(pk=self.report.pk)
-            .annotate(p=progress.report_percent(), x=progress.report_exceeded())
-            .values("p", "x")
-        )
-        found = (
-            Target.objects.filter(pk=self.target.pk)
-            .annotate(p=Subquery(given.values("p")[:1]), x=Subquery(given.values("x")[:1]))
-            .values("p", "x")
-            .get()
-        )
-        if found["p"] is None:
-            return _("none: the target has no target value") if self.target.is_numeric else "—"
-        text = format_progress(found["p"])
-        return _("%(progress)s, target exceeded") % {"progress": text} if found["x"] else text
+        """The progress this report's value gives the target."""
+        return self.progress_with(self.report.value, self.report.milestone_reached)
 
     def source(self):
         source = self.report.source
         if source is None:
             return ""
-        title = external_link(source.url, source.title) if source.url else source.title
+        title = source.localized_title
+        title = external_link(source.url, title) if source.url else title
         published = self.date(source.published_on) if source.published_on else source.date_note
         return format_html("{} — {}, {}", title, source.publisher, published)
 
@@ -675,8 +626,12 @@ class LogAdmin(ScopedAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(LogAdmin):
-    list_display = ("__str__", "old_status", "new_status", "reason", "changed_by", "changed_at")
+    list_display = ("item_code", "old_status", "new_status", "reason", "changed_by", "changed_at")
     list_filter = ("new_status", "is_illustrative")
     list_select_related = ("item", "changed_by")
     search_fields = ("item__code", "reason")
     date_hierarchy = "changed_at"
+
+    @admin.display(description=_("item"), ordering="item__code")
+    def item_code(self, change):
+        return change.item.code

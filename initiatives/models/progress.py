@@ -131,13 +131,16 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
-def report_ratio(term=OuterRef):
+def report_ratio(term=OuterRef, value=None, reached=None):
     """Ratio of a report's value between its target's baseline (0) and target (1).
 
     Evaluated inside a ProgressReport subquery whose outer query is the Target; `term(name)`
-    reads a term of that target (OuterRef to the field, or to its value then).
+    reads a term of that target (OuterRef to the field, or to its value then). With `value`
+    and `reached` (expressions), the ratio of a value not yet saved, e.g. on the Target
+    itself with `term=F`: the figure a report form would give.
     """
-    value, reached = F("value"), F("milestone_reached")
+    value = F("value") if value is None else value
+    reached = F("milestone_reached") if reached is None else reached
     number = _float(value)
     baseline = _float(term("baseline_value"))
     target = _float(term("target_value"))
@@ -155,8 +158,8 @@ def report_ratio(term=OuterRef):
     )
 
 
-def report_percent(term=OuterRef):
-    ratio = report_ratio(term)
+def report_percent(term=OuterRef, value=None, reached=None):
+    ratio = report_ratio(term, value, reached)
     return Case(
         When(IsNull(ratio, True), then=Value(None)),
         When(LessThanOrEqual(ratio, 0), then=Value(0.0)),
@@ -166,9 +169,9 @@ def report_percent(term=OuterRef):
     )
 
 
-def report_exceeded(term=OuterRef):
+def report_exceeded(term=OuterRef, value=None):
     """Whether a report's value is strictly beyond its target, in the target's direction."""
-    value = F("value")
+    value = F("value") if value is None else value
     return Case(
         When(
             Exact(term("measure"), Measure.MILESTONE) | IsNull(term("target_value"), True),
