@@ -9,19 +9,20 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
+from django.forms.boundfield import BoundField
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from .. import audit, locking, permissions
 from ..forms import FORM_ONLY_FIELDS, FiniteDecimalField
-from ..resources import TooLong
+from ..resources import FileProblem
 from .history import ChangesHistoryAdmin
-from .imports import LimitedImportForm
+from .imports import LabelledExportForm, LimitedImportForm
 
 BIGGEST_KEY = 2**63 - 1
 
@@ -54,7 +55,10 @@ class SafeAutocompleteSelect(PossibleKeysOnly, AutocompleteSelect):
 
 
 class SafeAutocompleteSelectMultiple(PossibleKeysOnly, AutocompleteSelectMultiple):
-    pass
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # Each chosen record has its own remove button. select2's "remove all" beside them is
+        # a bare <span> inside the list of choices, which breaks that list for screen readers.
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
 
 
 class ModelChoiceField(forms.ModelChoiceField):
@@ -122,6 +126,34 @@ class ScopedMixin:
             )
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CellField(BoundField):
+    """A field in a cell of a tabular inline. Django names the column once, in the table's
+    header, so the input itself had no name for a screen reader, and its description
+    pointed at a help text the table never renders (the header shows it in a tooltip)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if not (widget or self.field.widget).is_hidden:
+            attrs.setdefault("aria-label", str(self.label))
+            if self.help_text:
+                attrs.setdefault("title", strip_tags(self.help_text))
+        return attrs
+
+    @property
+    def aria_describedby(self):
+        return f"{self.auto_id}_error" if self.auto_id and self.errors else None
+
+
+class TabularInline(ScopedMixin, admin.TabularInline):
+    """A scoped inline whose inputs are named for screen readers, each by its column."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The factory made this form class for this formset alone.
+        formset.form.bound_field_class = CellField
+        return formset
 
 
 def without_form_only(fields):
@@ -271,18 +303,33 @@ class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
 
     formats = [CSV, XLSX]
     import_form_class = LimitedImportForm
+    export_form_class = LabelledExportForm
 
     def import_action(self, request, **kwargs):
-        """The preview; one cut off by the time limit says so as the file's error."""
+        """The preview; a problem with the file as a whole (cut off by the time limit, two
+        headers for one column) is said as the file's error. The columns are listed by their
+        names in the page's language."""
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
         result = context.get("result")
         errors = [error.error for error in getattr(result, "base_errors", ())]
-        cut_off = [error for error in errors if isinstance(error, TooLong)]
-        if cut_off:
-            context["form"].add_error("import_file", str(cut_off[0]))
+        problems = [error for error in errors if isinstance(error, FileProblem)]
+        if problems:
+            context["form"].add_error("import_file", str(problems[0]))
             context.pop("result")
             context.pop("confirm_form", None)
+        if "fields_list" in context:
+            resources = [
+                resource_class(**self.get_import_resource_kwargs(request))
+                for resource_class in self.get_import_resource_classes(request)
+            ]
+            context["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [resource.label(f.column_name) for f in resource.get_user_visible_fields()],
+                )
+                for resource in resources
+            ]
         return response
 
     def has_import_permission(self, request):
