@@ -27,6 +27,7 @@ from tests.shared import unavailable
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("staff_groups"),
 ]
 
 PASSWORD = "read-aloud-and-tab-through"

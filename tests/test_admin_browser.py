@@ -15,6 +15,7 @@ from tests import factories
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("staff_groups"),
 ]
 
 PASSWORD = "correct-horse-battery"

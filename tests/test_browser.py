@@ -19,6 +19,7 @@ from tests.site_data import build_site
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("staff_groups"),
 ]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
