@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date
+from math import ceil
 
 import pytest
 from django.core.cache import cache
@@ -286,6 +287,7 @@ class TestExports:
             return iterator(queryset, chunk_size=chunk_size)
 
         monkeypatch.setattr(QuerySet, "iterator", spied)
+        monkeypatch.setattr(tables, "SENT_TOGETHER", 5)  # rows sent as one chunk
         counts = []
         for size in (2, 500):
             monkeypatch.setattr(tables, "EXPORT_CHUNK", size)
@@ -296,8 +298,10 @@ class TestExports:
                 header = next(stream)
             assert b"Code" in header and len(queries) == 0  # nothing read before it is wanted
             with CaptureQueriesContext(connection) as queries:
-                rows = [header, *stream]
+                chunks = [header, *stream]
+            rows = list(csv.reader(io.StringIO(b"".join(chunks).decode())))
             assert len(rows) == Task.objects.count() + 1
+            assert len(chunks) == 1 + ceil(Task.objects.count() / tables.SENT_TOGETHER)
             counts.append(len(queries))
         assert chunk_sizes == [2, 500]  # the rows are read a chunk at a time, never all at once
         assert counts[0] == counts[1] <= 3
