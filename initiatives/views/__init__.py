@@ -25,11 +25,11 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from . import clock
-from .as_of import figures_on, requested_as_of, with_as_of
-from .charts import target_panels
-from .filters import PlanItemFilter, UpdateFilter
-from .models import (
+from .. import clock
+from ..as_of import figures_on, requested_as_of, with_as_of
+from ..charts import target_panels
+from ..filters import PlanItemFilter, UpdateFilter
+from ..models import (
     KIND_MODELS,
     CooperationProject,
     Edition,
@@ -52,9 +52,9 @@ from .models import (
     outlook,
     progress,
 )
-from .models.obligations import latest_reporting, with_latest_reporting
-from .models.rounds import outcome_counts
-from .tables import (
+from ..models.obligations import latest_reporting, with_latest_reporting
+from ..models.rounds import outcome_counts
+from ..tables import (
     InitiativeTable,
     ProjectTable,
     SafeTableExport,
