@@ -228,6 +228,7 @@ def revision_data(request, revision):
         "revised_at": revision.reviewed_at,
         "proposed_at": revision.proposed_at,
         "reason": revision.reason,
+        "reason_zh": revision.reason_zh,
         "changes": {
             name: {"from": old, "to": new} for name, (old, new) in revision.changes.items()
         },

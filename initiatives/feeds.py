@@ -36,10 +36,11 @@ class UpdateFeed(Feed):
 
     def title(self, scope):
         # Named as the pages are: what it is, then the plan's short name.
-        title = f"{_('Yangtze River Delta integration plan: approved updates')} · "
-        title += scope.plan.short_name
+        # Outside the f-string, where makemessages finds it.
+        heading = _("Yangtze River Delta integration plan: approved updates")
+        title = f"{heading} · {scope.plan.short_name}"
         if scope.as_of:
-            title += f" · {_('as of')} {scope.as_of.isoformat()}"
+            title += " · " + _("as of %(date)s") % {"date": scope.as_of.isoformat()}
         return title
 
     def link(self, scope):
@@ -97,7 +98,8 @@ class EditionFeed(Feed):
         return viewed_plan(plan)[0]
 
     def title(self, plan):
-        return f"{_('Yangtze River Delta integration plan: editions')} · {plan.short_name}"
+        heading = _("Yangtze River Delta integration plan: editions")
+        return f"{heading} · {plan.short_name}"
 
     def link(self, plan):
         return plan.reverse("initiatives:edition_list")
@@ -132,4 +134,4 @@ class EditionFeed(Feed):
         return edition.published_at  # Atom requires one; its figures stay as published
 
     def item_author_name(self, edition):
-        return edition.source.publisher if edition.source else self.author_name
+        return edition.source.localized_publisher if edition.source else self.author_name

@@ -4,7 +4,7 @@ The project's own English is every message of its translation catalogue, every v
 choice label and stored choice value of its models, every field name as code spells it
 (`name_en`) and as django-import-export titles it ("Name En"), and the English of each record
 that has a Chinese version (a source's title beside its Chinese title). English that exists only
-in English is data and is left alone: a publisher's name, a note typed in English, a username,
+in English is data and is left alone: a note typed in English, a username,
 codes such as T-027, addresses.
 
 The pages are those an editor and the office open, on the demo: the start page, every list, an
@@ -408,7 +408,7 @@ def test_the_scan_finds_the_projects_english(english):
         "revision_reason",
     ]
     data_only = """
-        <p>China Daily</p><p>T-027 jiangsu https://example.org/plans/yrd/</p>
+        <p>T-027 jiangsu https://example.org/plans/yrd/</p>
         <div hidden>Name En</div><textarea>Name En</textarea>
         <div class="form-row field-title_en">
           <div class="readonly">Add 660 km of railway lines this year</div>

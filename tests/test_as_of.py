@@ -9,6 +9,7 @@ import json
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -313,7 +314,8 @@ def test_every_link_of_the_plan_keeps_the_day(client, site, url):
     # of today, which the banner links to.
     elsewhere = ("/static/", "/admin/", "/api/", "/sitemap.xml")
     links = [link for link in internal_links(page) if not link.startswith(elsewhere)]
-    unkept = [link for link in links if AS_OF not in link and link != url]
+    # The language switcher's link carries the page, the day with it, in its `next`.
+    unkept = [link for link in links if AS_OF not in unquote(link) and link != url]
     assert len(links) > 10
     assert unkept == []
     if url in ("/tasks/", "/plans/yrd-2024-2026/tasks/", "/updates/"):  # the filters too

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from math import ceil
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -342,12 +343,14 @@ class TestLanguages:
         assert "Network plan published" in html
 
     def test_language_switch_keeps_the_page_and_filters(self, client, site):
+        # The switcher's link remembers the choice (tests/test_languages.py), then shows the page.
         html = text_of(client.get("/tasks/?status=delayed"))
-        assert 'href="/zh-hans/tasks/?status=delayed"' in html
+        assert 'href="/i18n/choose/zh-hans/?next=%2Fzh-hans%2Ftasks%2F%3Fstatus%3Ddelayed"' in html
         html = text_of(client.get("/zh-hans/tasks/?status=delayed"))
-        assert 'href="/tasks/?status=delayed"' in html
+        assert 'href="/i18n/choose/en/?next=%2Ftasks%2F%3Fstatus%3Ddelayed"' in html
 
-    def test_english_is_unprefixed_whatever_the_browser_asks(self, client, site):
+    def test_english_is_unprefixed_and_chosen_english_stays(self, client, site):
+        client.cookies["django_language"] = "en"
         html = text_of(client.get("/initiatives/I-02/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
         assert '<html lang="en">' in html
 
@@ -537,7 +540,9 @@ class TestTwoPlans:
         html = text_of(client.get(f"/plans/{OTHER}/{path}"))
         outside = set()
         for href in hrefs(html):
-            if not href.startswith("/") or href.startswith(("/api/", "/admin/", "/static/")):
+            if not href.startswith("/") or href.startswith(
+                ("/api/", "/admin/", "/static/", "/i18n/")  # the language switcher
+            ):
                 continue
             path_only = href.split("?")[0]
             if path_only == "/sitemap.xml":
@@ -609,7 +614,8 @@ class TestTwoPlans:
 
     def test_the_language_switch_keeps_the_plan(self, client, two_plans):
         html = text_of(client.get(f"/plans/{OTHER}/tasks/?status=delayed"))
-        assert f'href="/zh-hans/plans/{OTHER}/tasks/?status=delayed"' in html
+        chinese = f"/zh-hans/plans/{OTHER}/tasks/?status=delayed"
+        assert f'href="/i18n/choose/zh-hans/?{urlencode({"next": chinese})}"' in html
 
     def test_a_plans_pages_cost_what_the_current_plans_cost(self, client, two_plans):
         for path in ("", "tasks/", "initiatives/I-02/", "members/anhui/", "updates/feed/"):

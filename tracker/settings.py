@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "initiatives.security.ContentSecurityPolicyMiddleware",
     "initiatives.security.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: a Chinese-preferring first visit never reads the English entry.
+    "initiatives.middleware.PreferredLanguageMiddleware",
     "initiatives.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -8,6 +8,7 @@ from initiatives.admin.queue import review_queue
 from initiatives.admin.start import start_page
 from initiatives.admin.view_on_site import view_on_site
 from initiatives.sitemaps import sitemap_view
+from initiatives.views.language import choose_language
 
 urlpatterns = [
     path("admin/two-factor/", include("initiatives.admin.two_factor")),
@@ -18,6 +19,7 @@ urlpatterns = [
     # The admin's index, with what needs doing above the list of models.
     path("admin/", admin.site.admin_view(start_page), name="admin_start"),
     path("admin/", admin.site.urls),
+    path("i18n/choose/<str:language>/", choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api")),
     path("sitemap.xml", sitemap_view, name="sitemap"),

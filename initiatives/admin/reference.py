@@ -23,13 +23,17 @@ class FocusAreaAdmin(TrackerAdmin):
 
 @admin.register(Source)
 class SourceAdmin(TrackerAdmin):
-    list_display = ("key", "source_title", "publisher", "published_on", "is_illustrative")
-    list_filter = ("publisher", "is_illustrative")
-    search_fields = ("key", "title", "title_zh", "publisher")
+    list_display = ("key", "source_title", "source_publisher", "published_on", "is_illustrative")
+    list_filter = ("is_illustrative",)
+    search_fields = ("key", "title", "title_zh", "publisher", "publisher_zh")
 
     @admin.display(description=_("title"), ordering="title")
     def source_title(self, source):
         return source.localized_title
+
+    @admin.display(description=_("publisher"), ordering="publisher")
+    def source_publisher(self, source):
+        return source.localized_publisher
 
 
 @admin.register(StaffProfile)

@@ -99,21 +99,21 @@ class RevisionAdmin(RevisionColumns, ScopedAdmin):
     list_display = (
         "subject_code",
         "changed_fields",
-        "reason",
+        "shown_reason",
         "status",
         "proposer",
         "proposed_at",
         "reviewer",
     )
     list_filter = ("status", "item__plan", "is_illustrative")
-    search_fields = ("item__code", "target__code", "reason")
+    search_fields = ("item__code", "target__code", "reason", "reason_zh")
     date_hierarchy = "proposed_at"
     ordering = ("-proposed_at",)
     actions = ()
     fields = (
         "subject_code",
         "what_changes",
-        "reason",
+        "shown_reason",
         "status",
         "proposer",
         "proposed_at",
@@ -123,6 +123,11 @@ class RevisionAdmin(RevisionColumns, ScopedAdmin):
         "is_illustrative",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("reason"))
+    def shown_reason(self, revision):
+        """The reason in the admin's language, where the record has it in both."""
+        return revision.localized_reason
 
     def has_add_permission(self, request):
         return False

@@ -580,8 +580,10 @@ class ReportFacts(TargetFacts):
             return ""
         title = source.localized_title
         title = external_link(source.url, title) if source.url else title
-        published = self.date(source.published_on) if source.published_on else source.date_note
-        return format_html("{} — {}, {}", title, source.publisher, published)
+        published = (
+            self.date(source.published_on) if source.published_on else source.localized_date_note
+        )
+        return format_html("{} — {}, {}", title, source.localized_publisher, published)
 
     def breakdown(self):
         latest = {}
@@ -626,11 +628,26 @@ class LogAdmin(ScopedAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(LogAdmin):
-    list_display = ("item_code", "old_status", "new_status", "reason", "changed_by", "changed_at")
+    list_display = (
+        "item_code",
+        "old_status",
+        "new_status",
+        "shown_reason",
+        "changed_by",
+        "changed_at",
+    )
+    # The reason in the admin's language: the English one is not shown beside its Chinese.
+    fields = ("item", "old_status", "new_status", "shown_reason", "changed_by", "changed_at")
+    readonly_fields = fields
     list_filter = ("new_status", "is_illustrative")
     list_select_related = ("item", "changed_by")
-    search_fields = ("item__code", "reason")
+    search_fields = ("item__code", "reason", "reason_zh")
     date_hierarchy = "changed_at"
+
+    @admin.display(description=_("reason"))
+    def shown_reason(self, change):
+        """The reason in the admin's language, where the record has it in both."""
+        return change.localized_reason
 
     @admin.display(description=_("item"), ordering="item__code")
     def item_code(self, change):

@@ -99,19 +99,37 @@ RETURN_REASONS = [
     "The figure covers one member only; report the whole target or choose the member.",
     "The narrative describes work done after the as-of date; move the date or the text.",
 ]
-STATUS_REASONS = {
+STATUS_REASONS = {  # (English, Chinese)
     "delayed": [
-        "Land acquisition took longer than planned.",
-        "A supplier failed to deliver; the lead member is re-tendering.",
-        "The design had to be revised after the safety review.",
+        ("Land acquisition took longer than planned.", "征地耗时超出计划。"),
+        (
+            "A supplier failed to deliver; the lead member is re-tendering.",
+            "供应商未能按期交付，牵头省市正在重新招标。",
+        ),
+        (
+            "The design had to be revised after the safety review.",
+            "安全评审后需修改设计方案。",
+        ),
     ],
     "at_risk": [
-        "Progress has fallen behind the time elapsed; funding for next year is not confirmed.",
-        "Approvals in one member are still pending.",
+        (
+            "Progress has fallen behind the time elapsed; funding for next year is not confirmed.",
+            "进度落后于时序进度，明年资金尚未落实。",
+        ),
+        ("Approvals in one member are still pending.", "一个省市的审批手续仍在办理中。"),
     ],
-    "suspended": ["Paused until the members agree how costs are shared."],
-    "cancelled": ["Merged into a wider task; no longer tracked separately."],
-    "completed": ["All deliverables confirmed by the lead member."],
+    "suspended": [
+        ("Paused until the members agree how costs are shared.", "暂停，待各方商定费用分担办法。")
+    ],
+    "cancelled": [
+        (
+            "Merged into a wider task; no longer tracked separately.",
+            "已并入更大范围的任务，不再单独跟踪。",
+        )
+    ],
+    "completed": [
+        ("All deliverables confirmed by the lead member.", "牵头省市已确认全部成果交付。")
+    ],
 }
 
 
@@ -368,7 +386,8 @@ class Builder:
             "item": [PLAN_SLUG, code],
             "old_status": old,
             "new_status": new,
-            "reason": reasons[j % len(reasons)],
+            "reason": reasons[j % len(reasons)][0],
+            "reason_zh": reasons[j % len(reasons)][1],
             "changed_by": [OFFICE],
             "changed_at": changed_at,
             "is_illustrative": True,
@@ -717,12 +736,14 @@ class Builder:
                 "Site preparation took longer than planned; the members agreed to give the "
                 "lead member six more months."
             )
+            reason_zh = "场地准备耗时超出计划，各方同意给予牵头省市六个月的延期。"
             proposed = old - timedelta(days=27)
             revised = old - timedelta(days=20)
         elif count and course.profile == "done_2024" and index < 2:
             old_value = int(int(count[4]) * 5 / 6)
             changes = {"target_value": [str(old_value), count[4]]}
             reason = "Demand turned out higher than forecast; the members raised the target."
+            reason_zh = "实际需求高于预测，各方上调了目标。"
             proposed = course.start + timedelta(days=73)
             revised = course.start + timedelta(days=80)
         if changes:
@@ -732,6 +753,7 @@ class Builder:
                 "target": [PLAN_SLUG, target_code],
                 "changes": changes,
                 "reason": reason,
+                "reason_zh": reason_zh,
                 "status": "approved",
                 "proposed_by": [lead],
                 "proposed_at": stamp(proposed, 11),

@@ -71,12 +71,16 @@ SOURCES = [
     {
         "key": CD_FORUM,
         "title": "Yangtze River Delta region set for leap in integration",
-        "title_zh": "",
+        # The report is in English; its Chinese title here is a translation, and says so.
+        "title_zh": "长三角地区一体化将迈上新台阶（英文报道，标题为译文）",
         "publisher": "China Daily",
+        "publisher_zh": "中国日报",
         "published_on": None,
         "date_note": "2024; the forum marked the sixth year of the strategy (day not given)",
+        "date_note_zh": "2024年；论坛时值长三角一体化发展上升为国家战略六周年（具体日期未注明）",
         "url": "",
         "reference": "News report on the high-level forum in Wenzhou, Zhejiang",
+        "reference_zh": "关于浙江温州长三角高层论坛的新闻报道",
         "is_illustrative": False,
     },
     {
@@ -85,12 +89,16 @@ SOURCES = [
             "Press Release for Media Briefing of the Yangtze River Delta Regional "
             "Cooperation Office"
         ),
-        "title_zh": "",
+        # Read in its English version; the Chinese title is a translation, and says so.
+        "title_zh": "长三角区域合作办公室新闻发布会新闻稿（英文版，标题为译文）",
         "publisher": "Yangtze River Delta Regional Cooperation Office",
+        "publisher_zh": "长三角区域合作办公室",
         "published_on": "2024-12-04",
         "date_note": "",
+        "date_note_zh": "",
         "url": "",
         "reference": "Press briefing “Promoting High-quality Development”, 4 December 2024",
+        "reference_zh": "2024年12月4日“推动高质量发展”主题新闻发布会",
         "is_illustrative": False,
     },
     {
@@ -98,10 +106,13 @@ SOURCES = [
         "title": "Illustrative demo content (not a published document)",
         "title_zh": "示例演示内容（非公开发布文件）",
         "publisher": "Demo data of this tracker",
+        "publisher_zh": "本跟踪平台的演示数据",
         "published_on": None,
         "date_note": "Not published: invented to show how the tracker works",
+        "date_note_zh": "未公开发布：为演示本平台功能而虚构",
         "url": "",
         "reference": "",
+        "reference_zh": "",
         "is_illustrative": True,
     },
 ]

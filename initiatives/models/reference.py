@@ -105,23 +105,26 @@ class Source(models.Model):
         unique=True,
         help_text=_("A short stable key, e.g. yrd-2024-12-04."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title (English)"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
-    publisher = models.CharField(_("publisher"), max_length=200)
+    publisher = models.CharField(_("publisher (English)"), max_length=200)
+    publisher_zh = models.CharField(_("publisher (Chinese)"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     date_note = models.CharField(
-        _("date as published"),
+        _("date as published (English)"),
         max_length=200,
         blank=True,
         help_text=_("Where the exact day is not known, what is, e.g. “2024, day not given”."),
     )
+    date_note_zh = models.CharField(_("date as published (Chinese)"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     reference = models.CharField(
-        _("reference"),
+        _("reference (English)"),
         max_length=300,
         blank=True,
         help_text=_("Where to find the document when it has no URL."),
     )
+    reference_zh = models.CharField(_("reference (Chinese)"), max_length=300, blank=True)
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
@@ -154,4 +157,21 @@ class Source(models.Model):
 
     @property
     def localized_title(self):
-        return self.title_zh if language_suffix() == "zh" and self.title_zh else self.title
+        return self.in_language("title")
+
+    @property
+    def localized_publisher(self):
+        return self.in_language("publisher")
+
+    @property
+    def localized_date_note(self):
+        return self.in_language("date_note")
+
+    @property
+    def localized_reference(self):
+        return self.in_language("reference")
+
+    def in_language(self, field):
+        """`field` in the active language: its Chinese copy on a Chinese page, if given."""
+        chinese = getattr(self, f"{field}_zh")
+        return chinese if language_suffix() == "zh" and chinese else getattr(self, field)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import notifications
 from .choices import ReviewState
+from .i18n import language_suffix
 from .versioning import Versioned
 
 REVISION_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED)
@@ -145,6 +146,9 @@ class Revision(Versioned, models.Model):
         _("changes"), help_text=_("Each field revised, with its value before and after.")
     )
     reason = models.TextField(_("reason"))
+    reason_zh = models.TextField(
+        _("reason (Chinese)"), blank=True, help_text=_("Shown on the Chinese pages, if given.")
+    )
     status = models.CharField(
         _("review state"),
         max_length=10,
@@ -226,6 +230,10 @@ class Revision(Versioned, models.Model):
         return (str(self.uuid),)
 
     natural_key.dependencies = ["initiatives.planitem", "initiatives.target"]
+
+    @property
+    def localized_reason(self):
+        return self.reason_zh if language_suffix() == "zh" and self.reason_zh else self.reason
 
     @property
     def subject(self):

@@ -1,6 +1,8 @@
 """Tags for the page frame: the same page in another language, addresses within the plan
 being viewed, and list labels."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import reverse, translate_url
 
@@ -14,6 +16,13 @@ def page_in(context, language):
     """The current page, query string included, in another language."""
     request = context["request"]
     return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def choose_language_url(context, language):
+    """The language switcher's link: remembers the choice, then shows this page in it."""
+    query = urlencode({"next": page_in(context, language)})
+    return f"{reverse('choose_language', args=[language])}?{query}"
 
 
 @register.simple_tag(takes_context=True)
