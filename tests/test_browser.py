@@ -50,7 +50,7 @@ def test_dashboard_renders(page, live_server, site):
     page.goto(f"{live_server.url}/")
     assert page.title().startswith("Is the Yangtze River Delta integration plan on track?")
     assert page.locator("h1").inner_text() == "Yangtze River Delta integration plan: progress"
-    headline = page.locator("#headline-heading + .table-scroll table")
+    headline = page.locator("#headline-heading ~ .table-scroll table")
     assert "590,000 piles" in headline.inner_text()
     assert page.locator(".card").count() == 3
     assert page.get_by_role("navigation", name="Main").is_visible()

@@ -172,6 +172,13 @@ PUBLISHED_MILESTONES = [
 ]
 
 HEADLINES = {
+    # The promises of the forum in Wenzhou and the briefing's ratio, each with its target...
+    "Railway lines added in the year",
+    "Public charging piles, total",
+    "Vehicle-to-charging-pile ratio",
+    "Virtual government service points",
+    "New elderly care facilities",
+    # ...and the region-wide figures the plan monitors without one.
     "Share of national economic output",
     "R&D expenditure intensity",
     "High-speed railway network in the region",

@@ -104,6 +104,7 @@ INITIATIVES = [
                 target="660",
                 target_date="2024-12-31",
                 source=CD_FORUM,
+                headline=True,
                 series=(
                     ("2024-03-31", "118"),
                     ("2024-06-30", "287"),
@@ -156,6 +157,7 @@ INITIATIVES = [
                 target="600000",
                 target_date="2024-12-31",
                 source=CD_FORUM,
+                headline=True,
                 series=(
                     ("2024-03-31", "541200"),
                     ("2024-06-30", "556800"),
@@ -188,6 +190,7 @@ INITIATIVES = [
                 target="1.9",
                 target_date="2024-12-31",
                 source=YRD_BRIEFING,
+                headline=True,
                 published=(
                     briefing(
                         value="1.55",
@@ -238,6 +241,7 @@ INITIATIVES = [
                 target_qualifier="over",
                 target_date="2024-12-31",
                 source=CD_FORUM,
+                headline=True,
                 series=(("2024-06-30", "74"), ("2024-09-30", "151"), ("2024-12-31", "212")),
             ),
             Figure(
@@ -290,6 +294,7 @@ INITIATIVES = [
                 target="300",
                 target_date="2024-12-31",
                 source=CD_FORUM,
+                headline=True,
                 series=(("2024-06-30", "96"), ("2024-09-30", "188"), ("2024-12-31", "306")),
                 breakdown=(
                     "2024-12-31",

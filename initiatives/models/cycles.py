@@ -434,7 +434,7 @@ class Edition(models.Model):
 
     def headlines(self):
         """The plan's headline indicators with their figures as of the edition's date."""
-        targets = Target.objects.in_plan(self.plan).filter(is_headline=True)
+        targets = Target.objects.in_plan(self.plan).headlines()
         return targets_as_of(targets, self.as_of).select_related("source", "item__plan")
 
     def changes(self, until=None):

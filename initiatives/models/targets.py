@@ -15,7 +15,7 @@ from .. import audit, clock, notifications
 from . import natural_keys, progress
 from . import outlook as trend
 from .choices import Direction, Measure, Qualifier, ReviewState, Status
-from .i18n import localized
+from .i18n import language_suffix, localized
 from .items import PlanItem
 from .reference import Member, Source
 from .revisions import Governed
@@ -69,6 +69,10 @@ class TargetQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(item__plan=plan)
 
+    def headlines(self):
+        """The headline indicators, in the plan's order: by item, then as each item lists them."""
+        return self.filter(is_headline=True).order_by("item__code", "position", "code")
+
     def with_revisions(self, as_of=None):
         """With `revisions` holding only the revisions in effect (by the end of `as_of`, if
         given), oldest first: what the public sees of a target's history of terms."""
@@ -80,7 +84,8 @@ class TargetQuerySet(models.QuerySet):
     def with_progress(self, today=None, approved_by=None, dated=False):
         """Annotate the latest approved region-wide report and the progress it makes.
 
-        `latest_value`, `latest_as_of`, `latest_report_id`: that report (None when none);
+        `latest_value`, `latest_as_of`, `latest_report_id`, `latest_illustrative`: that report
+        (None when none);
         `progress`: 0-100 or None (see progress.py); `exceeded`: beyond the target.
 
         With `approved_by` (a day), the target as it stood at the end of that day: only the
@@ -105,6 +110,7 @@ class TargetQuerySet(models.QuerySet):
             latest_value=Subquery(latest.values("value")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),
             latest_report_id=Subquery(latest.values("pk")[:1]),
+            latest_illustrative=Subquery(latest.values("is_illustrative")[:1]),
             progress=Subquery(latest.annotate(p=progress.report_percent()).values("p")[:1]),
             exceeded=Subquery(latest.annotate(x=progress.report_exceeded()).values("x")[:1]),
         )
@@ -124,6 +130,7 @@ class TargetQuerySet(models.QuerySet):
             latest_value=Subquery(latest.values("value")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),
             latest_report_id=Subquery(latest.values("pk")[:1]),
+            latest_illustrative=Subquery(latest.values("is_illustrative")[:1]),
             progress=Subquery(latest.annotate(p=progress.report_percent(term)).values("p")[:1]),
             exceeded=Subquery(latest.annotate(x=progress.report_exceeded(term)).values("x")[:1]),
         )
@@ -365,6 +372,18 @@ class Target(Governed, Versioned, models.Model):
     @property
     def is_numeric(self):
         return self.measure != Measure.MILESTONE
+
+    @property
+    def is_final(self):
+        """Whether the latest figure with_progress() annotated is dated on or after the target
+        date: the figure for the whole term, which no later report is awaited to update."""
+        latest = getattr(self, "latest_as_of", None)
+        return bool(latest and self.target_date and latest >= self.target_date)
+
+    @property
+    def is_monitored(self):
+        """A monitored indicator: a number watched without a target value to reach."""
+        return self.is_numeric and self.target_value is None
 
     def outlook(self, today=None, reports=None):
         """The Trend of the target's approved region-wide values dated by `today`
@@ -758,6 +777,9 @@ class StatusChange(models.Model):
     )
     new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
     reason = models.TextField(_("reason"))
+    reason_zh = models.TextField(
+        _("reason (Chinese)"), blank=True, help_text=_("Shown on the Chinese pages, if given.")
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -795,6 +817,10 @@ class StatusChange(models.Model):
 
     def natural_key(self):
         return (str(self.uuid),)
+
+    @property
+    def localized_reason(self):
+        return self.reason_zh if language_suffix() == "zh" and self.reason_zh else self.reason
 
 
 class SubmittedReport(ProgressReport):

@@ -339,11 +339,6 @@ class PlanItemDetailView(PlanMixin, DetailView):
             .select_related("member", "source")
             .order_by("as_of", "pk")
         )
-        context["panels"] = target_panels(item, targets, reports, today=as_of)
-        reporting = latest_reporting(targets)  # each target's latest closed period, if any
-        context["status_changes"] = list(until(item.status_changes.all(), "changed_at", as_of))
-        context["continued"] = continuations(item, self.plans)
-        context["closed"] = self.plan.is_closed(as_of)  # targets too have no schedule then
         # The revisions in effect (by then), the item's own and its targets', in one query.
         revisions = until(item.revisions.in_effect(), "reviewed_at", as_of)
         by_target = {}
@@ -352,6 +347,11 @@ class PlanItemDetailView(PlanMixin, DetailView):
             if revision.target_id in shown_targets:
                 revision.target = shown_targets[revision.target_id]
             by_target.setdefault(revision.target_id, []).append(revision)
+        context["panels"] = target_panels(item, targets, reports, as_of, by_target)
+        reporting = latest_reporting(targets)  # each target's latest closed period, if any
+        context["status_changes"] = list(until(item.status_changes.all(), "changed_at", as_of))
+        context["continued"] = continuations(item, self.plans)
+        context["closed"] = self.plan.is_closed(as_of)  # targets too have no schedule then
         for panel in context["panels"]:
             panel.revisions = by_target.get(panel.target.pk, [])
             panel.outlook = panel.target.outlook(reports=panel.series)
@@ -403,6 +403,26 @@ def shown_item(row, plan):
     return item
 
 
+def split_headlines(targets):
+    """The headline targets (what the plan promises, with a value or milestone to reach) and
+    the monitored indicators (figures watched without one), each in the order given."""
+    promised, monitored = [], []
+    for target in targets:
+        (monitored if target.is_monitored else promised).append(target)
+    return promised, monitored
+
+
+def headline_tally(targets):
+    """How many of the headline targets are reached, and how many have no figure yet."""
+    return {
+        "count": len(targets),
+        "reached": sum(
+            target.progress is not None and target.progress >= 100 for target in targets
+        ),
+        "no_report": sum(target.latest_as_of is None for target in targets),
+    }
+
+
 def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
     the items listed as behind schedule are built as models."""
@@ -433,9 +453,9 @@ def dashboard(request, plan=None):
 
     area_names = FocusArea.objects.in_bulk(list(areas))
     members = Member.objects.filter(pk__in={*led, *co}).order_by("position")
-    headlines = (
+    headlines, monitored = split_headlines(
         Target.objects.in_plan(plan)
-        .filter(is_headline=True)
+        .headlines()
         .with_progress(as_of, approved_by=as_of)
         .select_related("source", "item__plan")
     )
@@ -462,6 +482,8 @@ def dashboard(request, plan=None):
             "behind": [shown_item(row, plan) for *_key, row in behind[:BEHIND_SHOWN]],
             "behind_count": len(behind),
             "headlines": headlines,
+            "monitored": monitored,
+            "headline_tally": headline_tally(headlines),
             "updates": approved_reports(plan, as_of).order_by("-as_of", "-pk")[:8],
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
@@ -687,6 +709,7 @@ def edition_detail(request, slug, plan=None):
         (_("Approved updates"), plan.reverse("initiatives:update_list") + as_of),
         (_("Sources"), plan.reverse("initiatives:source_list") + as_of),
     ]
+    headlines, monitored = split_headlines(edition.headlines())
     return render(
         request,
         "initiatives/edition_detail.html",
@@ -699,7 +722,9 @@ def edition_detail(request, slug, plan=None):
             "schedule_rows": crosstab(lists, "schedules"),
             "outcome_rows": crosstab(lists, "outcomes"),
             "closed": edition.plan.is_closed(edition.as_of),
-            "headlines": edition.headlines(),
+            "headlines": headlines,
+            "monitored": monitored,
+            "headline_tally": headline_tally(headlines),
             "pages": pages,
         },
     )
