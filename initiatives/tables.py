@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, FilteredRelation, Q, When
 from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
@@ -443,10 +444,32 @@ class PlanItemTable(tables.Table):
         if getattr(record, "revised", False):
             revised = format_html('<span class="tag tag-revised">{}</span>', _("Revised"))
             link = format_html("{} {}", link, revised)
-        if record.is_illustrative:
+        if record.is_illustrative and self.mixes_illustrative:
             tag = format_html('<span class="demo-tag">{}</span>', _("Illustrative demo"))
             return format_html("{} {}", link, tag)
         return link
+
+    @cached_property
+    def illustrative_rows(self):
+        """How many of the rows shown are illustrative, how many rows there are, and whether
+        they are of an illustrative round (which says so once, above the page): the rows of
+        the page, read from the page's own (cached) result, so no query of their own."""
+        rows = list(self.page.object_list.data if self.page else self.data)
+        round_illustrative = any(row.plan.is_illustrative for row in rows)
+        return sum(bool(row.is_illustrative) for row in rows), len(rows), round_illustrative
+
+    @property
+    def mixes_illustrative(self):
+        """Whether the page shows illustrative rows beside sourced ones: only then does a row's
+        tag tell something; where every row is illustrative, one note says so instead."""
+        illustrative, shown, round_illustrative = self.illustrative_rows
+        return 0 < illustrative < shown and not round_illustrative
+
+    @property
+    def all_illustrative(self):
+        """Whether every row is illustrative, in a round that is not: a note above the table."""
+        illustrative, shown, round_illustrative = self.illustrative_rows
+        return 0 < shown == illustrative and not round_illustrative
 
     def value_revised(self, record):
         return bool(getattr(record, "revised", False))
@@ -457,7 +480,7 @@ class PlanItemTable(tables.Table):
     def render_focus_area(self, record):
         area = record.focus_area
         url = self.link(record.plan.reverse("initiatives:area_detail", args=[area.slug]))
-        return format_html('<a href="{}" aria-label="{}">{}</a>', url, area, area.number)
+        return format_html('<a href="{}">{}</a>', url, area.name)
 
     def value_focus_area(self, record):
         return str(record.focus_area)
@@ -642,7 +665,7 @@ class UpdateTable(tables.Table):
         if record.source:
             sources = self.link(record.target.item.plan.reverse("initiatives:source_list"))
             url = f"{sources}#source-{record.source.key}"
-            return format_html('<a href="{}">{}</a>', url, record.source.publisher)
+            return format_html('<a href="{}">{}</a>', url, record.source.localized_publisher)
         if record.evidence_url:
             return format_html('<a href="{}">{}</a>', record.evidence_url, _("Evidence"))
         return "—"

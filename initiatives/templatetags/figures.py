@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -24,16 +26,21 @@ QUALIFIED = {
 
 @register.filter
 def figure(value):
-    """A number with its thousands grouped by commas and no trailing zeros; empty for None.
-
-    The same in both languages, as the plan's documents print figures: 600,000 and 1.55.
-    """
+    """A number with its thousands grouped and its decimal point as the page's language
+    writes them (initiatives/formats), and no trailing zeros: 72.0000 reads 72, 1.5500 reads
+    1.55, 600000 reads 600,000; empty for None. Exports and the API keep the stored value."""
     if value is None or value == "":
         return ""
     number = Decimal(str(value)).normalize()
     if number == number.to_integral():
         number = number.quantize(Decimal(1))
-    return f"{number:,f}"
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=get_format("NUMBER_GROUPING"),
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 def measured(value, measure, unit, qualifier=""):

@@ -24,3 +24,8 @@ DATETIME_INPUT_FORMATS = [
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
 ]
+
+# Figures: 600,000 and 1.55.
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

@@ -23,3 +23,9 @@ DATETIME_INPUT_FORMATS = [
     "%Y/%m/%d %H:%M",
     "%Y年%m月%d日 %H:%M",  # 2026年12月2日 14:05
 ]
+
+# Figures as the plan's Chinese documents print them: 600,000 and 1.55 (Django's own Chinese
+# formats group by four with no separator, which no source here does).
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
