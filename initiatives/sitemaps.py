@@ -18,6 +18,10 @@ PAGES = (
     "update_list",
     "edition_list",
     "methods",
+    "member_list",
+    "area_list",
+    "member_map",
+    "report",
 )
 # The plan the site opens on first, then the others, newest first.
 PLAN_ORDER = (F("is_current").desc(), "-start_date", "slug")

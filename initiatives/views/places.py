@@ -1,0 +1,165 @@
+"""Who and what: the index of the plan's members and of its focus areas, and a map of the
+members coloured by how much of what each leads is behind.
+
+Their figures are the overview's: every item's figures read once (`figures`) and summarised
+per member and per area (`summarise`), so a member's row here, on the overview and on its own
+page agree. Each page costs a fixed number of queries, whatever the size of the plan."""
+
+from collections import defaultdict
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .. import clock
+from ..as_of import requested_as_of
+from ..models import FocusArea, Member, PlanItem, Responsibility, Role
+from . import LISTS, figures, summarise, viewed_plan
+
+# Where each of the region's members sits on the tile map, (column, row), roughly as on the
+# ground: Jiangsu north, Shanghai east, Zhejiang south, Anhui west. A member not placed here
+# (another plan's) goes in a row of its own below.
+TILE_PLACES = {"jiangsu": (1, 0), "anhui": (0, 1), "shanghai": (2, 1), "zhejiang": (1, 2)}
+TILE = 150  # side of a tile, in SVG units
+GAP = 8
+# Shades of the share of led items behind schedule, overdue or not reported: (up to, label,
+# fill, text colour). The tile also says the figure in words, so colour is never the only cue.
+SHADES = (
+    (0, _("none behind"), "#d9eede", "#123"),
+    (25, _("up to a quarter behind"), "#fbe7a6", "#123"),
+    (50, _("up to half behind"), "#f4b183", "#123"),
+    (100, _("more than half behind"), "#c0392b", "#fff"),
+)
+
+NOTHING_LED = {"label": _("leads nothing"), "fill": "#eceff1", "ink": "#123"}
+
+
+def item_rows(plan, as_of):
+    """Every item's figures of `plan`, in one query: {pk: row} and the rows of each kind."""
+    rows = figures(PlanItem.objects.in_plan(plan), plan, as_of)
+    by_pk = {row.pk: row for kind_rows in rows.values() for row in kind_rows}
+    return by_pk, rows
+
+
+def member_standings(plan, as_of):
+    """A summary of what each member of `plan` leads, with how many items it co-leads, in
+    the members' order: two queries besides the items' figures."""
+    today = as_of or clock.today()
+    by_pk, _rows = item_rows(plan, as_of)
+    led = defaultdict(list)
+    co = defaultdict(list)
+    responsibilities = Responsibility.objects.filter(item__plan=plan).order_by()
+    for item, member, role in responsibilities.values_list("item", "member", "role"):
+        (led if role == Role.LEAD else co)[member].append(by_pk[item])
+    members = Member.objects.filter(pk__in={*led, *co}).order_by("position", "slug")
+    standings = []
+    for member in members:
+        summary = summarise(led[member.pk], today)
+        share, colour = shade(summary["behind"], summary["count"])
+        standings.append(
+            {"member": member, "co_count": len(co[member.pk]), "share": share, "shade": colour}
+            | summary
+        )
+    return standings
+
+
+def shade(behind, count):
+    """The share behind, in whole percent (None with nothing led), and its shade."""
+    if not count:
+        return None, None
+    share = round(100 * behind / count)
+    for limit, label, fill, ink in SHADES:
+        if share <= limit:
+            return share, {"label": label, "fill": fill, "ink": ink}
+    return share, None  # not reached: the last shade goes up to 100
+
+
+def tiles(standings):
+    """The map's tiles: each member placed as on the ground, others in a row below."""
+    placed = [row for row in standings if row["member"].slug in TILE_PLACES]
+    others = [row for row in standings if row["member"].slug not in TILE_PLACES]
+    below = 1 + max((TILE_PLACES[row["member"].slug][1] for row in placed), default=-1)
+    shown = []
+    for n, row in enumerate([*placed, *others]):
+        column, line = TILE_PLACES.get(row["member"].slug, (n - len(placed), below))
+        shown.append(
+            {
+                **row,
+                "shade": row["shade"] or NOTHING_LED,
+                "x": column * (TILE + GAP),
+                "y": line * (TILE + GAP),
+            }
+        )
+    columns = 1 + max((tile["x"] // (TILE + GAP) for tile in shown), default=0)
+    lines = 1 + max((tile["y"] // (TILE + GAP) for tile in shown), default=0)
+    return shown, columns * (TILE + GAP) - GAP, lines * (TILE + GAP) - GAP
+
+
+def member_list(request, plan=None):
+    """Every member of the plan, with what it leads and co-leads and how far it is."""
+    plan, plans = viewed_plan(plan)
+    as_of = requested_as_of(request, plan)
+    return render(
+        request,
+        "initiatives/member_list.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "as_of": as_of,
+            "by_member": member_standings(plan, as_of),
+        },
+    )
+
+
+def area_list(request, plan=None):
+    """Every focus area of the plan, with its items of each list and how far they are."""
+    plan, plans = viewed_plan(plan)
+    as_of = requested_as_of(request, plan)
+    today = as_of or clock.today()
+    _by_pk, rows = item_rows(plan, as_of)
+    kinds = [model.KIND for model, *_rest in LISTS]
+    by_area = defaultdict(lambda: {kind: [] for kind in kinds})
+    for kind in kinds:
+        for row in rows[kind]:
+            by_area[row.focus_area][kind].append(row)
+    areas = FocusArea.objects.filter(pk__in=list(by_area)).order_by("number")
+    return render(
+        request,
+        "initiatives/focusarea_list.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "as_of": as_of,
+            "kinds": [model._meta.verbose_name_plural for model, *_rest in LISTS],
+            "by_area": [
+                {
+                    "area": area,
+                    "kind_counts": [len(by_area[area.pk][kind]) for kind in kinds],
+                    **summarise([row for kind in kinds for row in by_area[area.pk][kind]], today),
+                }
+                for area in areas
+            ],
+        },
+    )
+
+
+def member_map(request, plan=None):
+    """A tile map of the plan's members, each coloured by the share of what it leads that is
+    behind, overdue or not reported, with the same figures in a table beside it."""
+    plan, plans = viewed_plan(plan)
+    as_of = requested_as_of(request, plan)
+    standings = member_standings(plan, as_of)
+    shown, width, height = tiles(standings)
+    return render(
+        request,
+        "initiatives/member_map.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "as_of": as_of,
+            "tiles": shown,
+            "width": width,
+            "height": height,
+            "tile": TILE,
+            "shades": [{"label": label, "fill": fill} for _limit, label, fill, _ink in SHADES],
+        },
+    )
