@@ -85,9 +85,46 @@ def test_newcomer_goes_from_the_dashboard_to_the_charging_piles(client, demo):
     assert "660 km" in page(client, "/initiatives/I-01/")
 
 
-def test_dashboard_shows_the_headline_indicators_from_baseline_to_latest(client, demo):
+def test_the_pile_target_draws_no_line_from_zero(client, demo):
+    """I-02.1 has no recorded baseline: its chart draws no expected path from 0 and says so,
+    marks its target date and labels more than one tick of time; its embed page answers."""
+    from xml.etree import ElementTree
+
+    piles = target_section(page(client, "/initiatives/I-02/"), "I-02.1")
+    assert "No baseline is recorded, so no expected path is drawn." in piles
+    assert "chart-trajectory" not in piles
+    svg = ElementTree.fromstring(page(client, "/targets/I-02.1/chart.svg").encode())
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.find(f".//{ns}line[@class='chart-trajectory']") is None
+    assert svg.find(f".//{ns}g[@class='chart-deadline']") is not None
+    assert len(svg.findall(f".//{ns}g[@class='chart-grid']/{ns}text")) > 6  # values and time
+    assert "600,000" in page(client, "/targets/I-02.1/embed/")
+
+
+def test_dashboard_opens_on_the_plans_headline_promises(client, demo):
     html = page(client, "/")
-    start = html.index('id="headline-heading"')
+    block = html[html.index('id="headline-heading"') : html.index('id="lists-heading"')]
+    promises = [
+        ("I-01.1", "Railway lines added in the year", "660 km", "cd-2024-forum"),
+        ("I-02.1", "Public charging piles, total", "600,000 charging piles", "cd-2024-forum"),
+        ("I-02.3", "Vehicle-to-charging-pile ratio", "1.9 vehicles per pile", "yrd-2024-12-04"),
+        ("I-03.1", "Virtual government service points", "over 200 service points", "cd-2024-forum"),
+        ("I-04.1", "New elderly care facilities", "300 facilities", "cd-2024-forum"),
+    ]
+    rows = block.split('<tr id="headline-')[1:]
+    assert [row.split('"', 1)[0] for row in rows] == [code for code, *_rest in promises]
+    for row, (_code, name, target, source) in zip(rows, promises, strict=True):
+        assert name in row and target in row and "by 2024-12-31" in row, name
+        assert f'href="/sources/#source-{source}"' in row, name
+        assert '<progress max="100"' in row, name
+    # The briefing's ratio is a real figure; the others' latest figures are invented, and say so.
+    assert "1.55 vehicles per pile" in rows[2] and "Illustrative demo content" not in rows[2]
+    assert all("Illustrative demo content" in row for row in rows[:2] + rows[3:])
+
+
+def test_dashboard_shows_the_monitored_indicators_from_baseline_to_latest(client, demo):
+    html = page(client, "/")
+    start = html.index('id="monitored-heading"')
     headlines = html[start : html.index("</table>", start)]
     for baseline, latest in [
         ("23.9%", "24.4%"),
@@ -122,6 +159,26 @@ PAGE_TYPES = [
 def test_every_page_type_answers_on_the_demo(client, demo):
     for url in PAGE_TYPES:
         page(client, url)
+
+
+def test_search_finds_the_railway_items_in_either_language(client, demo):
+    def codes(query):
+        html = page(client, f"/search/?q={query}")
+        return set(re.findall(r'<span class="code">([A-Z]-\d+)</span>', html))
+
+    # The 660 km of new lines, the intercity line to Jiaxing and the track laid in Shanghai
+    # are called railway in English and 铁路 in Chinese.
+    both = {"I-01", "P-08", "T-001"}
+    assert both <= codes("railway")
+    assert both | {"T-002", "T-005"} <= codes("铁路")
+    assert codes("铁路") == codes("%E9%93%81%E8%B7%AF")
+
+
+def test_members_index_and_map_show_the_four_members(client, demo):
+    for url in ("/members/", "/map/"):
+        html = page(client, url)
+        for slug in ("shanghai", "jiangsu", "zhejiang", "anhui"):
+            assert f'href="/members/{slug}/"' in html, (url, slug)
 
 
 def test_unapproved_figures_never_show(client, demo):
@@ -233,8 +290,8 @@ def test_old_figures_say_since_when(client, demo, on_the_demo_date):
     assert "not updated since 2025-12-31" in page(client, "/projects/P-17/")
     assert "not updated since 2025-12-31" in page(client, "/projects/?stale=1")
     html = page(client, "/")
-    headlines = html[html.index('id="headline-heading"') : html.index('id="areas-heading"')]
-    assert "not updated since 2023-12-31" in headlines
+    monitored = html[html.index('id="monitored-heading"') : html.index('id="updates-heading"')]
+    assert "not updated since 2023-12-31" in monitored
     api = client.get("/api/projects/", {"stale": "1"}).json()["results"]
     assert "P-17" in [row["code"] for row in api] and all(row["stale"] for row in api)
 
@@ -268,7 +325,7 @@ def by_code_of(rows):
 def test_the_demo_briefing_shows_the_press_release_figures(client, demo):
     html = client.get("/editions/2024-12-04/").content.decode()
     assert "Progress as presented at the media briefing of 4 December 2024" in html
-    assert "Illustrative demo content" not in html.split('id="lists-heading"')[0]
+    assert "Illustrative demo content" not in html.split('id="headline-heading"')[0]
     briefing = Edition.objects.get(slug="2024-12-04")
     headlines = {target.code: target for target in briefing.headlines()}
     published = {
@@ -380,3 +437,102 @@ class TestDemoPeriods:
             page = text_of(client.get(reverse("initiatives:dashboard")))
         assert "Reporting in Q3 2026 Illustrative demo content" in page
         assert "this period and what it requires are illustrative" in page
+
+
+# Both languages all the way: a Chinese page shows no English text of the data where the
+# record has the Chinese one.
+
+
+def english_texts_with_chinese():
+    """Every English text of the plan's data that has a Chinese counterpart, with its record:
+    the `*_en` fields beside a `*_zh`, and the unsuffixed English fields (a source's title,
+    publisher, ...) beside theirs."""
+    from django.apps import apps
+
+    texts = {}
+    for model in apps.get_app_config("initiatives").get_models():
+        if model._meta.model_name.startswith("historical") or model._meta.proxy:
+            continue
+        names = {field.name for field in model._meta.concrete_fields}
+        pairs = [
+            (name, f"{name.removesuffix('_en')}_zh")
+            for name in names
+            if f"{name.removesuffix('_en')}_zh" in names and not name.endswith("_zh")
+        ]
+        if not pairs or model._meta.model_name == "staffprofile":  # never on a public page
+            continue
+        for row in model.objects.values(*(name for pair in pairs for name in pair)):
+            for english, chinese in pairs:
+                text = " ".join((row[english] or "").split())
+                if len(text) >= 6 and row[chinese] and row[chinese].strip() != text:
+                    texts[text] = f"{model._meta.label}.{english}"
+    return texts
+
+
+def chinese_pages():
+    from initiatives.models import Revision, StatusChange
+
+    changed = StatusChange.objects.select_related("item__plan").first().item
+    revised = Revision.objects.select_related("item__plan").first().item
+    edition = Edition.objects.order_by("published_at").last()
+    return [
+        "/zh-hans/",
+        "/zh-hans/initiatives/",
+        "/zh-hans/initiatives/I-02/",
+        "/zh-hans/projects/",
+        "/zh-hans/projects/P-02/",
+        "/zh-hans/tasks/",
+        "/zh-hans/tasks/?status=delayed",
+        f"/zh-hans{changed.get_absolute_url()}",
+        f"/zh-hans{revised.get_absolute_url()}",
+        "/zh-hans/members/anhui/",
+        "/zh-hans/areas/green/",
+        "/zh-hans/sources/",
+        "/zh-hans/updates/",
+        "/zh-hans/updates/feed/",
+        "/zh-hans/editions/",
+        f"/zh-hans/editions/{edition.slug}/",
+        f"/zh-hans/editions/{edition.slug}/changes/",
+        "/zh-hans/editions/feed/",
+        "/zh-hans/methods/",
+        "/zh-hans/plans/yrd-2027-2029/",
+        "/zh-hans/report/",
+    ]
+
+
+def test_chinese_pages_show_the_chinese_of_the_data(client, demo):
+    import html as markup
+
+    english = english_texts_with_chinese()
+    assert "Demo data of this tracker" in english and "China Daily" in english
+    assert "Land acquisition took longer than planned." in english
+    shown = []
+    for url in chinese_pages():
+        # Each text between tags on its own: a chart's "Q4" and "2025" are not "Q4 2025".
+        texts = [
+            " ".join(markup.unescape(t).split()) for t in re.split(r"<[^>]+>", page(client, url))
+        ]
+        texts = "\n".join(t for t in texts if t)
+        shown += [(url, field, value) for value, field in english.items() if value in texts]
+    assert not shown, "\n".join(f"{url}: {field} {value!r}" for url, field, value in shown)
+
+
+def test_the_demo_report_lists_every_item_of_the_plan(client, demo):
+    from initiatives.models import Plan, PlanItem
+
+    html = page(client, "/report/")
+    plan = Plan.objects.get(is_current=True)
+    codes = PlanItem.objects.in_plan(plan).values_list("code", flat=True)
+    missing = [code for code in codes if f">{code}<" not in html]
+    assert not missing, missing
+
+
+def test_demo_tables_show_names_and_figures_not_stored_numbers(client, demo):
+    """The demo's lists name each focus area and print no figure with its stored decimals
+    ("72.0000"); an illustrative row is tagged only on a page that also shows sourced rows."""
+    for url in ("/", "/initiatives/", "/projects/", "/tasks/", "/zh-hans/tasks/"):
+        html = page(client, url)
+        assert not re.search(r"\d\.\d*0000\b", html), url
+        assert not re.search(r'/areas/[\w-]+/"(?: aria-label="[^"]*")?>\d+</a>', html), url
+    for url in ("/tasks/?illustrative=yes", "/tasks/?illustrative=no"):
+        assert '<span class="demo-tag">Illustrative demo</span>' not in page(client, url), url
