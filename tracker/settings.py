@@ -348,3 +348,11 @@ TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "183")
 TRACKER_TODAY = (
     date.fromisoformat(os.environ["TRACKER_TODAY"]) if os.environ.get("TRACKER_TODAY") else None
 )
+
+# The licence of the tracker's own data (its reports, revisions and tables), stated in every
+# page's footer, the data package and the API schema. The source documents keep their own terms.
+DATA_LICENCE = {
+    "name": os.environ.get("DATA_LICENCE_NAME") or "CC-BY-4.0",
+    "title": os.environ.get("DATA_LICENCE_TITLE") or "Creative Commons Attribution 4.0",
+    "path": os.environ.get("DATA_LICENCE_URL") or "https://creativecommons.org/licenses/by/4.0/",
+}
