@@ -79,13 +79,18 @@ def shown_day(day):
 
 def bad_request(request, exception, template_name="400.html"):
     """handler400: an AsOfError says what was wrong with the date, as JSON on the API and on
-    the error page elsewhere; any other bad request gets the default page."""
+    the error page elsewhere; any other bad request gets the default page (on the API, JSON)."""
+    if request.path.startswith("/api/"):  # any bad request, in the API's one shape
+        from .api.conventions import error_body
+
+        message = str(exception) if isinstance(exception, AsOfError) else _("Bad request.")
+        return JsonResponse(
+            error_body(400, "bad_request", message),
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     if not isinstance(exception, AsOfError):
         return defaults.bad_request(request, exception, template_name)
     message = str(exception)
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": message}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
     response = TemplateResponse(request, "as_of_400.html", {"message": message}, status=400)
     return response.render()

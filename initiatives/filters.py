@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import clock
 from .models import (
@@ -18,6 +20,12 @@ from .models import (
 )
 from .models.choices import NO_REPORT
 from .models.progress import stale_cutoff
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyChoiceFilter(django_filters.ModelChoiceFilter):
+    """A row named in the address by its slug or key: a string in the API's schema, which
+    cannot tell that from a filter that runs a method."""
 
 
 def stale_choices():
@@ -58,7 +66,7 @@ class FiguresFilter(django_filters.FilterSet):
         """The rows with no approved report: "no report yet"."""
         return queryset.no_report()
 
-    def filter_schedule(self, queryset, name, value):
+    def filter_schedule(self, queryset, name, value: str):
         if value == NO_REPORT:
             return self.silent(queryset)
         position = Schedule.from_slug(value)  # the choices let only known slugs through
@@ -66,7 +74,7 @@ class FiguresFilter(django_filters.FilterSet):
             return queryset.filter(schedule__isnull=True)
         return queryset.filter(schedule=position)
 
-    def filter_stale(self, queryset, name, value):
+    def filter_stale(self, queryset, name, value: str):
         cutoff = stale_cutoff(clock.today())
         if value == "1":
             return queryset.filter(**{f"{self.AS_OF}__lt": cutoff})
@@ -86,14 +94,14 @@ class PlanItemFilter(FiguresFilter):
         empty_label=_("Any status"),
         method="filter_status",
     )
-    area = django_filters.ModelChoiceFilter(
+    area = KeyChoiceFilter(
         label=_("Focus area"),
         field_name="focus_area",
         queryset=FocusArea.objects.all(),
         to_field_name="slug",
         empty_label=_("Any focus area"),
     )
-    member = django_filters.ModelChoiceFilter(
+    member = KeyChoiceFilter(
         label=_("Responsible member"),
         queryset=Member.objects.all(),
         to_field_name="slug",
@@ -170,13 +178,13 @@ class TargetFilter(FiguresFilter):
 class UpdateFilter(django_filters.FilterSet):
     """Filters for the approved updates."""
 
-    member = django_filters.ModelChoiceFilter(
+    member = KeyChoiceFilter(
         label=_("Member"),
         queryset=Member.objects.all(),
         to_field_name="slug",
         empty_label=_("Whole region and every member"),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = KeyChoiceFilter(
         label=_("Focus area"),
         queryset=FocusArea.objects.all(),
         to_field_name="slug",
@@ -184,7 +192,7 @@ class UpdateFilter(django_filters.FilterSet):
         empty_label=_("Any focus area"),
     )
 
-    source = django_filters.ModelChoiceFilter(
+    source = KeyChoiceFilter(
         label=_("Source"),
         queryset=Source.objects.all(),
         to_field_name="key",

@@ -28,8 +28,18 @@ class AdminLanguageMiddleware:
 
 # Addresses under the language-free part of the site, and the pages under i18n_patterns that are
 # not HTML: never redirected to their Chinese address.
-NOT_PAGES = ("/admin/", "/api/", "/i18n/", "/static/", "/_bench/", "/sitemap.xml")
-NOT_PAGE_NAMES = {"update_feed", "edition_feed"}
+NOT_PAGES = ("/admin/", "/api/", "/i18n/", "/static/", "/_bench/", "/sitemap.xml", "/robots.txt")
+NOT_PAGE_NAMES = {
+    "update_feed",
+    "edition_feed",
+    "initiative_feed",
+    "project_feed",
+    "task_feed",
+    "member_feed",
+    "datapackage_json",
+    "data_zip",
+    "data_table",
+}
 
 
 class PreferredLanguageMiddleware:

@@ -1,10 +1,13 @@
-"""The sitemap: every public page of every plan, in every language.
+"""The sitemap: every public page of every plan, in every language, and robots.txt, which
+points crawlers to it.
 
 The sections share one reading of the plans, made once per request."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.db.models import F
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from .models import Edition, FocusArea, Member, Plan, PlanItem
@@ -22,6 +25,7 @@ PAGES = (
     "area_list",
     "member_map",
     "report",
+    "data_package",
 )
 # The plan the site opens on first, then the others, newest first.
 PLAN_ORDER = (F("is_current").desc(), "-start_date", "slug")
@@ -115,3 +119,16 @@ def plan_sitemaps():
 
 def sitemap_view(request):
     return sitemap(request, plan_sitemaps())
+
+
+def robots_txt(request):
+    """Every public page may be crawled; the staff admin and the language switcher (a redirect
+    that sets a cookie) may not. The sitemap is named by its absolute address, as the
+    robots exclusion protocol (RFC 9309) asks."""
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": sitemap_url},
+        content_type="text/plain; charset=utf-8",
+    )

@@ -13,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 from django_tables2.rows import BoundRow
@@ -27,6 +28,7 @@ from .models import (
     ItemKind,
     Member,
     Outcome,
+    PlanItem,
     ProgressReport,
     Role,
     Status,
@@ -208,9 +210,21 @@ def in_batches(lines):
         yield "".join(batch)
 
 
-def streamed_csv(rows):
+# Written before the header of every CSV the site serves: without it Excel reads UTF-8 as the
+# system's code page and shows the Chinese as mojibake; csv readers told "utf-8-sig" drop it.
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def csv_lines(rows):
+    """Each row as a line of CSV, formula-safe, the first one led by the byte-order mark."""
     writer = csv.writer(Echo())
-    return in_batches(writer.writerow([formula_safe(cell) for cell in row]) for row in rows)
+    for n, row in enumerate(rows):
+        line = writer.writerow([formula_safe(cell) for cell in row])
+        yield BYTE_ORDER_MARK + line if n == 0 else line
+
+
+def streamed_csv(rows):
+    return in_batches(csv_lines(rows))
 
 
 def streamed_json(rows):
@@ -231,7 +245,11 @@ def json_lines(rows):
 def streaming_export(table, export_format, filename, exclude_columns=()):
     """A CSV or JSON download of every row of the table that never holds it whole: the rows
     are read from the database in chunks and written out as they come."""
-    rows = export_rows(table, exclude_columns)
+    return streamed_download(export_rows(table, exclude_columns), export_format, filename)
+
+
+def streamed_download(rows, export_format, filename):
+    """A CSV or JSON download of `rows` (the header first), written out as they come."""
     content = streamed_csv(rows) if export_format == TableExport.CSV else streamed_json(rows)
     response = StreamingHttpResponse(content, content_type=SafeTableExport.FORMATS[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -282,6 +300,7 @@ EXPORTED_FIELDS = (
     "disagreement",
     "revised",
     "is_illustrative",
+    "kind",
     "focus_area_id",
     "parent__code",
     "plan__slug",
@@ -595,6 +614,20 @@ class TaskTable(PlanItemTable):
 
     def value_supports(self, record):
         return record.parent.code if record.parent else ""
+
+
+class ItemTable(TaskTable):
+    """The items of the three lists in one table, each with its list: a member's or an area's
+    items as their page downloads them."""
+
+    kind = tables.Column(verbose_name=_("List"))
+
+    class Meta(TaskTable.Meta):
+        model = PlanItem
+        sequence = ("kind", "code", "title", "supports", "...")
+
+    def value_kind(self, record):
+        return capfirst(str(ItemKind(record.kind).label))
 
 
 class UpdateTable(tables.Table):

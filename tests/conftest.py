@@ -46,13 +46,21 @@ def pytest_configure(config):
     # rounds) took a third of a second for each password set or checked. The hashers the
     # tracker runs with are tested in test_settings.py, against the settings module itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No test is limited by accident; the test of the API's limit sets its own rate.
+    settings.API_RATE = "100000/minute"
 
 
 def pytest_collection_modifyitems(config, items):
     # A test marked own_databases builds the databases it needs (a SQLite file, a PostgreSQL
     # database of its own) whatever DATABASE_URL says: it runs once, in the SQLite run (the
     # default `make test`), not again in the PostgreSQL one, where it would repeat the same work.
+    # A test marked replica reads a streaming replica of the PostgreSQL primary: it runs in the
+    # PostgreSQL run only.
     if not ON_POSTGRESQL:
+        replica = [item for item in items if item.get_closest_marker("replica")]
+        if replica:
+            config.hook.pytest_deselected(items=replica)
+            items[:] = [item for item in items if not item.get_closest_marker("replica")]
         return
     repeated = [item for item in items if item.get_closest_marker("own_databases")]
     if repeated:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from initiatives.models import PlanItem, ProgressReport, ReviewState, Target, Task
+from initiatives.models import Plan, PlanItem, ProgressReport, ReviewState, Target, Task
 from tests.site_data import UNAPPROVED, build_site
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,11 @@ def test_index_names_every_endpoint(client, site):
         "revisions",
         "periods",
         "editions",
+        # Added with the schema; the nine above are unchanged.
+        "status_changes",
+        "members",
+        "areas",
+        "sources",
     }
     assert data["targets"] == "http://testserver/api/targets/"
 
@@ -277,3 +282,129 @@ class TestSilenceStalenessAndContradictions:
         filtered = get(client, "/api/tasks/", disagrees="1")["results"]
         assert "T-601" in [row["code"] for row in filtered]
         assert "T-602" not in [row["code"] for row in filtered]
+
+
+class TestErrorsInOneShape:
+    def test_a_page_past_the_end(self, client, site):
+        response = client.get("/api/tasks/", {"page": 99})
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert set(body) == {"error", "status", "code"}
+        assert (body["status"], body["code"]) == (404, "not_found") and body["error"]
+
+    def test_an_unknown_plan(self, client, site):
+        body = client.get("/api/targets/", {"plan": "nowhere"}).json()
+        assert (body["status"], body["code"]) == (404, "not_found")
+        assert "nowhere" in body["error"]
+
+    def test_an_address_that_is_no_list(self, client, site):
+        response = client.get("/api/nothing-here/")
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+    def test_a_method_the_api_does_not_take(self, client, site):
+        response = client.post("/api/tasks/", {})
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
+        assert response.json() == {
+            "error": 'Method "POST" not allowed.',
+            "status": 405,
+            "code": "method_not_allowed",
+        }
+
+    def test_a_day_the_plan_cannot_be_shown_as_of(self, client, site):
+        response = client.get("/api/tasks/", {"as_of": "2024-02-30"})
+        assert response.status_code == 400
+        body = response.json()
+        assert (body["status"], body["code"]) == (400, "bad_request")
+        assert "2024-02-30" in body["error"]
+
+    def test_a_nul_character(self, client, site):
+        response = client.get("/api/tasks/", {"q": "a\x00b"})
+        assert response.status_code == 400
+        assert response.json()["status"] == 400
+
+
+def test_too_many_requests_are_told_when_to_come_back(client, site, settings):
+    settings.API_RATE = "2/minute"
+    settings.PAGE_CACHE = False  # a cached answer is not counted
+    assert client.get("/api/plans/").status_code == 200
+    assert client.get("/api/plans/").status_code == 200
+    response = client.get("/api/plans/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["code"] == "throttled"
+    # Counted per address: another client is answered.
+    assert client.get("/api/plans/", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_the_limit_counts_the_address_the_proxies_saw(client, site, settings):
+    settings.API_RATE = "1/minute"
+    settings.PAGE_CACHE = False
+    settings.PROXY_COUNT = 1
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    assert client.get("/api/plans/", **first).status_code == 200
+    assert client.get("/api/plans/", **first).status_code == 429
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+    assert client.get("/api/plans/", **other).status_code == 200
+
+
+class TestReadableFromOtherSites:
+    def test_a_get(self, client, site):
+        response = client.get("/api/tasks/", HTTP_ORIGIN="https://example.org")
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "Access-Control-Allow-Credentials" not in response
+
+    def test_a_preflight_allows_reading_only(self, client, site):
+        response = client.options(
+            "/api/tasks/",
+            HTTP_ORIGIN="https://example.org",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        )
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert set(response["Access-Control-Allow-Methods"].split(", ")) == {
+            "GET",
+            "HEAD",
+            "OPTIONS",
+        }
+
+    def test_not_the_pages(self, client, site):
+        response = client.get("/tasks/", HTTP_ORIGIN="https://example.org")
+        assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_repeat_request_is_answered_304(client, site, django_assert_num_queries):
+    first = client.get("/api/tasks/", {"status": "on_track"})
+    assert first.status_code == 200 and first["ETag"]
+    with django_assert_num_queries(0):
+        again = client.get("/api/tasks/", {"status": "on_track"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    other = client.get("/api/tasks/", {"status": "delayed"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200 and other["ETag"] != first["ETag"]
+
+
+def test_a_write_changes_the_etag(client, site):
+    first = client.get("/api/plans/")
+    plan = Plan.objects.get()
+    plan.name_en = "Renamed"
+    plan.save()
+    again = client.get("/api/plans/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again.json()["results"][0]["name_en"] == "Renamed"
+
+
+class TestNewLists:
+    def test_status_changes(self, client, site):
+        rows = get(client, "/api/status-changes/")["results"]
+        assert rows and {row["plan"] for row in rows} == {CURRENT}
+        assert rows == sorted(rows, key=lambda row: row["changed_at"], reverse=True)
+        assert {"item", "old_status", "new_status", "reason", "changed_at"} <= set(rows[0])
+
+    def test_members_areas_and_sources(self, client, site):
+        members = [row["slug"] for row in get(client, "/api/members/")["results"]]
+        assert {"jiangsu", "anhui"} <= set(members)
+        areas = get(client, "/api/areas/")["results"]
+        assert [row["number"] for row in areas] == sorted(row["number"] for row in areas)
+        assert areas[0]["url"].startswith("http://testserver/areas/")
+        sources = get(client, "/api/sources/")["results"]
+        assert sources[0]["key"] == "yrd-2024-12-04"

@@ -58,6 +58,7 @@ def test_every_public_page_follows_the_browser(client, site, path):
         "/tasks/?_export=csv",
         "/api/",
         "/sitemap.xml",
+        "/robots.txt",
         "/admin/login/",
         "/zh-hans/tasks/",
         "/no-such-page/",

@@ -55,6 +55,8 @@ PUBLIC = [
     "/updates/",
     "/updates/?member=jiangsu",
     "/updates/feed/",
+    "/initiatives/I-02/feed/",
+    "/members/jiangsu/feed/?as_of=2024-06-30",
     "/report/",
     "/zh-hans/report/?as_of=2024-06-30",
     "/sitemap.xml",

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "initiatives",
 ]
 
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "initiatives.security.ContentSecurityPolicyMiddleware",
     "initiatives.security.NulCharacterMiddleware",
+    # Before the page cache, so that a cached API response gets its CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the page cache: a Chinese-preferring first visit never reads the English entry.
     "initiatives.middleware.PreferredLanguageMiddleware",
@@ -78,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "initiatives.routers.ReplicaReadsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "initiatives.security.StaffIdleTimeoutMiddleware",
     "initiatives.two_factor.TwoFactorMiddleware",
@@ -140,6 +147,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite refuses it at once ("database is locked", a 503). Taking the lock when the
     # transaction begins lets concurrent saves wait their turn instead.
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+# Behind PgBouncer in transaction mode a server-side cursor (the streamed exports read with
+# one) would outlive the transaction that holds its server connection: read in chunks instead.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_TRANSACTION_POOLER", False)
+# Streaming replicas of the PostgreSQL primary, comma-separated URLs: anonymous public pages
+# read from them, everything else from the primary (initiatives/routers.py). In tests each is a
+# mirror of the primary's test database, which a streaming replica holds too.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(url, conn_health_checks=True)
+    if not (replica["ENGINE"] == DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS are PostgreSQL replicas of a PostgreSQL DATABASE_URL."
+        )
+    for key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+        replica[key] = DATABASES["default"][key]
+    replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **replica.get("OPTIONS", {})}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica_{number}")
+DATABASE_ROUTERS = ["initiatives.routers.ReplicaRouter"]
+# Seconds after a write (a new page generation) during which public pages still read from the
+# primary, while the replicas replay it: more than their usual lag.
+DATABASE_REPLICA_LAG = float(os.environ.get("DATABASE_REPLICA_LAG") or 5)
 
 # One cache for the process, or Redis shared by every app server. Public pages are cached
 # (initiatives/caching.py) and made out of date by every write; a local-memory cache only sees
@@ -173,6 +203,11 @@ else:
     }
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_EXCLUDE = ["/admin/", "/i18n/", "/static/", "/_bench/"]
+# While one request renders a page anew after a write, others get its previous version for at
+# most this many seconds (0: they wait for the render instead); see initiatives/caching.py.
+PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS") or 5)
+PAGE_CACHE_WAIT_SECONDS = int(os.environ.get("PAGE_CACHE_WAIT_SECONDS") or 10)
+PAGE_CACHE_LOCK_SECONDS = int(os.environ.get("PAGE_CACHE_LOCK_SECONDS") or 30)
 # /_bench/bare/: a fixed short response through the whole stack, the benchmarks' yardstick.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
@@ -356,3 +391,44 @@ DATA_LICENCE = {
     "title": os.environ.get("DATA_LICENCE_TITLE") or "Creative Commons Attribution 4.0",
     "path": os.environ.get("DATA_LICENCE_URL") or "https://creativecommons.org/licenses/by/4.0/",
 }
+
+# The API (initiatives/api/): read-only, anonymous, JSON, every list paged and filtered alike
+# (initiatives/api/conventions.py), limited to API_RATE requests per client address (README,
+# Configuration); a request the page cache answers is not counted.
+API_RATE = os.environ.get("API_RATE") or "600/minute"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # no session read: the page cache keeps the answers
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "initiatives.api.conventions.FormatParameterOnly",
+    "DEFAULT_PAGINATION_CLASS": "initiatives.api.conventions.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["initiatives.api.conventions.TableFilters"],
+    "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.conventions.PerAddress"],
+    "DEFAULT_SCHEMA_CLASS": "initiatives.api.schema.Described",
+    "EXCEPTION_HANDLER": "initiatives.api.conventions.handle_error",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Yangtze River Delta integration tracker API",
+    "DESCRIPTION": (
+        "The plans, their items, targets, approved reports, revisions and status changes, the "
+        "members, focus areas, sources, editions and reporting periods, read-only. Every list "
+        "is paged (`page`, 100 rows); every error, 405 included, is JSON in the Error shape."
+    ),
+    "VERSION": "1",
+    "LICENSE": {"name": DATA_LICENCE["title"], "url": DATA_LICENCE["path"]},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},  # Swagger UI's default asks another host
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "initiatives.models.choices.Status",
+        "QualifierEnum": "initiatives.models.choices.Qualifier",
+    },
+}
+# Anyone's page may read the API (GET, HEAD, OPTIONS), never with the visitor's cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

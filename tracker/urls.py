@@ -7,7 +7,7 @@ from django.urls import include, path
 from initiatives.admin.queue import review_queue
 from initiatives.admin.start import start_page
 from initiatives.admin.view_on_site import view_on_site
-from initiatives.sitemaps import sitemap_view
+from initiatives.sitemaps import robots_txt, sitemap_view
 from initiatives.views.language import choose_language
 
 urlpatterns = [
@@ -21,8 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/choose/<str:language>/", choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("initiatives.api")),
+    path("api/", include("initiatives.api.urls")),
     path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 # The plan the site opens on has the short addresses; every plan, that one included, has its
 # pages under /plans/<slug>/ too (instance namespace "plans", Plan.reverse).

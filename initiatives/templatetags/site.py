@@ -1,12 +1,15 @@
 """Tags for the page frame: the same page in another language, addresses within the plan
-being viewed, and list labels."""
+being viewed, what crawlers and feed readers are told in the head, and list labels."""
 
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse, translate_url
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
 
 from ..as_of import PARAMETER, with_as_of
+from ..models import PlanItem
 
 register = template.Library()
 
@@ -61,6 +64,73 @@ def api_url(context, viewname):
     url = reverse(viewname)
     query = {} if plan.is_current else {"plan": plan.slug}
     return with_as_of(url, context.get("as_of"), **query)
+
+
+@register.simple_tag(takes_context=True)
+def feed_url(context, subject):
+    """The Atom feed of an item (by its kind) or of a member, in the plan being viewed."""
+    if isinstance(subject, PlanItem):
+        return plan_url(context, f"initiatives:{subject.kind}_feed", subject.code)
+    return plan_url(context, "initiatives:member_feed", subject.slug)
+
+
+# Each language's code in hreflang; x-default is the unprefixed, English address.
+HREFLANGS = (("en", "en"), ("zh-hans", "zh-Hans"), ("en", "x-default"))
+
+
+def canonical_query(query):
+    """Of a page's query string, only the page of a table: a filter, a sort, a day (`as_of`)
+    or a download shows a view of the same page, whose address without them is the one to
+    index; tracking parameters are dropped with them."""
+    kept = sorted(
+        (name, value)
+        for name, value in query.items()
+        if (name == "page" or name.endswith("-page")) and value.isdigit() and value != "1"
+    )
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_addresses(context):
+    """The page's canonical address and its address in each language, absolute, as
+    (hreflang, url) pairs, canonical first; empty when the page has no address of its own.
+
+    A page of the plan the site opens on, reached under /plans/<slug>/, names its short
+    address: both show the same."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return []
+    plan = context.get("plan")
+    kwargs = {name: value for name, value in match.kwargs.items() if name != "plan"}
+    query = canonical_query(request.GET)
+
+    def address(language):
+        with translation.override(language):
+            path = None
+            if plan is not None and match.app_name == "initiatives":
+                if plan.is_current:
+                    name, names = f"initiatives:{match.url_name}", kwargs
+                else:
+                    name, names = f"plans:{match.url_name}", {"plan": plan.slug, **kwargs}
+                try:
+                    path = reverse(name, kwargs=names)
+                except NoReverseMatch:
+                    pass
+            if path is None:
+                path = translate_url(request.path, language)
+        return request.build_absolute_uri(path + query)
+
+    current = translation.get_language()
+    return [("canonical", address(current))] + [
+        (hreflang, address(language)) for language, hreflang in HREFLANGS
+    ]
+
+
+@register.simple_tag
+def data_licence():
+    """The licence the data is published under (settings.DATA_LICENCE: name, title, path)."""
+    return settings.DATA_LICENCE
 
 
 @register.simple_tag

@@ -8,12 +8,22 @@ page agree. Each page costs a fixed number of queries, whatever the size of the 
 from collections import defaultdict
 
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
 from ..as_of import requested_as_of
 from ..models import FocusArea, Member, PlanItem, Responsibility, Role
-from . import LISTS, figures, summarise, viewed_plan
+from ..tables import streamed_download
+from . import (
+    LISTS,
+    NotOffered,
+    download_refused,
+    figures,
+    requested_download,
+    summarise,
+    viewed_plan,
+)
 
 # Where each of the region's members sits on the tile map, (column, row), roughly as on the
 # ground: Jiangsu north, Shanghai east, Zhejiang south, Anhui west. A member not placed here
@@ -98,22 +108,76 @@ def member_list(request, plan=None):
     """Every member of the plan, with what it leads and co-leads and how far it is."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
+    standings = member_standings(plan, as_of)
+    if export_format:
+        return streamed_download(member_rows(standings), export_format, f"members.{export_format}")
     return render(
         request,
         "initiatives/member_list.html",
-        {
-            "plan": plan,
-            "plans": plans,
-            "as_of": as_of,
-            "by_member": member_standings(plan, as_of),
-        },
+        {"plan": plan, "plans": plans, "as_of": as_of, "by_member": standings},
     )
+
+
+def progress_cell(value):
+    return None if value is None else round(value, 1)
+
+
+def member_rows(standings):
+    """The members' table as its download gives it: the header, then a row a member."""
+    yield [
+        str(label)
+        for label in (
+            _("Member"),
+            _("Slug"),
+            _("Leads"),
+            _("Co-leads"),
+            _("Mean progress of what it leads"),
+            _("Behind, overdue or not reported"),
+            _("No report yet"),
+        )
+    ]
+    for row in standings:
+        member = row["member"]
+        yield [
+            member.name,
+            member.slug,
+            row["count"],
+            row["co_count"],
+            progress_cell(row["progress"]),
+            row["behind"],
+            row["no_report"],
+        ]
+
+
+def area_rows(kinds, by_area):
+    """The focus areas' table as its download gives it: the header, then a row an area."""
+    header = [_("Focus area"), _("Slug"), *kinds, _("Mean progress")]
+    header += [_("Behind, overdue or not reported"), _("No report yet")]
+    yield [str(label) for label in header]
+    for row in by_area:
+        area = row["area"]
+        yield [
+            area.name,
+            area.slug,
+            *row["kind_counts"],
+            progress_cell(row["progress"]),
+            row["behind"],
+            row["no_report"],
+        ]
 
 
 def area_list(request, plan=None):
     """Every focus area of the plan, with its items of each list and how far they are."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
     today = as_of or clock.today()
     _by_pk, rows = item_rows(plan, as_of)
     kinds = [model.KIND for model, *_rest in LISTS]
@@ -122,23 +186,22 @@ def area_list(request, plan=None):
         for row in rows[kind]:
             by_area[row.focus_area][kind].append(row)
     areas = FocusArea.objects.filter(pk__in=list(by_area)).order_by("number")
+    names = [model._meta.verbose_name_plural for model, *_rest in LISTS]
+    summaries = [
+        {
+            "area": area,
+            "kind_counts": [len(by_area[area.pk][kind]) for kind in kinds],
+            **summarise([row for kind in kinds for row in by_area[area.pk][kind]], today),
+        }
+        for area in areas
+    ]
+    if export_format:
+        rows = area_rows([capfirst(name) for name in names], summaries)
+        return streamed_download(rows, export_format, f"areas.{export_format}")
     return render(
         request,
         "initiatives/focusarea_list.html",
-        {
-            "plan": plan,
-            "plans": plans,
-            "as_of": as_of,
-            "kinds": [model._meta.verbose_name_plural for model, *_rest in LISTS],
-            "by_area": [
-                {
-                    "area": area,
-                    "kind_counts": [len(by_area[area.pk][kind]) for kind in kinds],
-                    **summarise([row for kind in kinds for row in by_area[area.pk][kind]], today),
-                }
-                for area in areas
-            ],
-        },
+        {"plan": plan, "plans": plans, "as_of": as_of, "kinds": names, "by_area": summaries},
     )
 
 
