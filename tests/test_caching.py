@@ -1,13 +1,18 @@
-"""The public pages come from the cache and are never stale.
+"""The public pages come from the cache, never older than PAGE_CACHE_STALE_SECONDS.
 
 Pages are first read once (and a second time, from the cache); then staff change the plan in the
-admin, and every page that shows the change must show it at the next request, exactly as a page
-rendered without the cache would.
+admin. A visitor may be given the previous version of a page for at most that many seconds after
+the write, and only while another request renders the new one; with the setting at 0 (as
+`TestNeverStale` runs), and whenever no other render is under way, every page that shows the
+change shows it at the next request, exactly as a page rendered without the cache would.
 """
 
+import gzip
 import os
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,16 +20,18 @@ from unittest import mock
 
 import pytest
 import redis
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from initiatives import caching
-from initiatives.models import ProgressReport, ReviewState, Revision, Status, Target, Task
+from initiatives import caching, clock
+from initiatives.models import Plan, ProgressReport, ReviewState, Revision, Status, Target, Task
 from tests import factories
 from tests.admin_forms import change_form_data, seen_versions
 from tests.site_data import UNAPPROVED, build_site
@@ -166,9 +173,10 @@ class TestConditionalRequests:
 
     def test_the_etag_answers_304_even_when_the_page_was_evicted(self, public, site):
         first = public.get("/")
-        generation = cache.get(caching.GENERATION_KEY)
+        plan = caching.generation_key(caching.plan_scope(Plan.objects.current().pk))
+        generations = cache.get_many([caching.GENERATION_KEY, plan])
         cache.clear()
-        cache.set(caching.GENERATION_KEY, generation, None)
+        cache.set_many(generations, None)
         with mock.patch("initiatives.views.render", side_effect=AssertionError):
             repeat = public.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
         assert repeat.status_code == 304
@@ -209,6 +217,10 @@ class TestNoSessionNoCookie:
 
 
 class TestNeverStale:
+    @pytest.fixture(autouse=True)
+    def never_stale(self, settings):
+        settings.PAGE_CACHE_STALE_SECONDS = 0
+
     def test_an_approved_report_shows_at_once_everywhere(self, public, office, site):
         value = UNAPPROVED[ReviewState.SUBMITTED]
         report = ProgressReport.objects.get(value=value)
@@ -358,37 +370,43 @@ def redis_reachable(url):
         return False
 
 
-def test_the_same_guarantees_with_redis(public, site, in_ci):
+@pytest.fixture
+def redis_cache(in_ci):
+    """The page cache in Redis, as app servers share it, under a prefix of this test's own."""
     url = redis_url()
     if not redis_reachable(url):
         if in_ci:
             pytest.fail(f"Redis is unreachable at {url}; CI runs the cache tests against it.")
         pytest.skip(f"Redis is unreachable at {url} (required in CI).")
     prefix = f"test-{uuid.uuid4().hex}"
-    redis_cache = {
+    backend = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": prefix,
     }
-    with override_settings(CACHES={"default": redis_cache}):
+    with override_settings(CACHES={"default": backend}):
         try:
-            first = public.get("/tasks/T-101/")
-            assert first["X-Page-Cache"] == "miss"
-            with CaptureQueriesContext(connection) as queries:
-                assert public.get("/tasks/T-101/")["X-Page-Cache"] == "hit"
-            assert len(queries) == 0
-            repeat = public.get("/tasks/T-101/", HTTP_IF_NONE_MATCH=first["ETag"])
-            assert repeat.status_code == 304
-
-            task = Task.objects.get(code="T-101")
-            task.due_date = date(2026, 6, 30)
-            task.title_en = "Seen through Redis"
-            task.save()
-            assert "Seen through Redis" in public.get("/tasks/T-101/").getvalue().decode()
+            yield
         finally:  # only this test's keys: clear() would empty the whole Redis database
             client = redis.Redis.from_url(url)
             for key in client.scan_iter(f"{prefix}:*"):
                 client.delete(key)
+
+
+def test_the_same_guarantees_with_redis(public, site, redis_cache):
+    first = public.get("/tasks/T-101/")
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        assert public.get("/tasks/T-101/")["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    repeat = public.get("/tasks/T-101/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert repeat.status_code == 304
+
+    task = Task.objects.get(code="T-101")
+    task.due_date = date(2026, 6, 30)
+    task.title_en = "Seen through Redis"
+    task.save()
+    assert "Seen through Redis" in public.get("/tasks/T-101/").getvalue().decode()
 
 
 @pytest.mark.parametrize(
@@ -428,9 +446,12 @@ class TestOnlyPublicWritesEmptyTheCache:
         return Target.objects.get(code="I-02.1")
 
     def changes_generation(self, write):
-        before = caching.current_generation()
+        def generations():  # every plan's write raises the one of the pages of all plans
+            return caching.current_generation(), caching.current_generation(caching.ALL_PLANS)
+
+        before = generations()
         write()
-        return caching.current_generation() != before
+        return generations() != before
 
     def test_a_draft_submitted_and_returned_report_leaves_the_cache(self, target):
         report = factories.report(target, value=1, status=ReviewState.DRAFT)
@@ -517,3 +538,244 @@ class TestPlanAddresses:
             public.get("/").getvalue().decode()
         )
         assert_current(public, before, must_change=list(before))
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_cache(request):
+    """The page cache as one process has it (local memory) and as app servers share it."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+
+
+def cache_status(response):
+    """Cache-Status (RFC 9211) as the cache's name, then its parameters: {"hit": True, ...}."""
+    name, *params = (part.strip() for part in response["Cache-Status"].split(";"))
+    assert name == "tracker"
+    return {k: v if v else True for k, _, v in (p.partition("=") for p in params)}
+
+
+class TestOneRenderPerGeneration:
+    """Visitors arriving together after a write cause one render of a page, not one each.
+
+    Costs about 0.5 s: eight threads meet a render made slow (0.3 s) on purpose."""
+
+    VISITORS = 8
+
+    def visit_together(self, render, path="/tasks/T-101/"):
+        middleware = caching.PublicPageCacheMiddleware(render)
+        middleware(RequestFactory().get(path))  # kept at the present generations
+        scope = middleware.plans.scope(path)
+        caching.bump_generation(scope, caching.ALL_PLANS)  # a write in the plan
+        start = threading.Barrier(self.VISITORS)
+        answers = [None] * self.VISITORS
+
+        def visit(n):
+            start.wait()
+            answers[n] = middleware(RequestFactory().get(path))
+
+        threads = [threading.Thread(target=visit, args=(n,)) for n in range(self.VISITORS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    def slow_render(self):
+        renders = []
+
+        def render(request):
+            renders.append(request)
+            if len(renders) > 1:
+                time.sleep(0.3)
+            return HttpResponse(f"render {len(renders)}".encode())
+
+        return render, renders
+
+    def test_the_others_wait_for_the_one_render(self, shared_cache, settings):
+        settings.PAGE_CACHE_STALE_SECONDS = 0
+        render, renders = self.slow_render()
+        answers = self.visit_together(render)
+        assert len(renders) == 2  # the first reading, then one for the new generation
+        assert {answer.content for answer in answers} == {b"render 2"}
+        statuses = [cache_status(answer) for answer in answers]
+        assert sum("stored" in status for status in statuses) == 1
+        assert sum("collapsed" in status for status in statuses) == self.VISITORS - 1
+
+    def test_the_others_get_the_previous_version_meanwhile(self, shared_cache, settings):
+        settings.PAGE_CACHE_STALE_SECONDS = 5
+        render, renders = self.slow_render()
+        answers = self.visit_together(render)
+        assert len(renders) == 2
+        rendered = [a for a in answers if a.content == b"render 2"]
+        stale = [a for a in answers if a.content == b"render 1"]
+        assert len(rendered) == 1 and len(stale) == self.VISITORS - 1
+        assert cache_status(rendered[0])["fwd"] == "stale"
+        for answer in stale:
+            status = cache_status(answer)
+            assert status["hit"] and status["detail"] == "stale" and int(status["ttl"]) < 0
+            assert answer["X-Page-Cache"] == "stale"
+
+    def test_a_crashed_render_holds_no_one_up_for_long(self, site, public):
+        # Its lock is never released; once it expires, the next request renders.
+        public.get("/tasks/T-101/")
+        Task.objects.filter(code="T-101").update(title_en="After the crash")
+        caching.data_changed()
+        with (
+            mock.patch.object(caching.PublicPageCacheMiddleware, "locked", return_value=False),
+            override_settings(PAGE_CACHE_STALE_SECONDS=0, PAGE_CACHE_WAIT_SECONDS=0),
+        ):
+            response = public.get("/tasks/T-101/")
+        assert "After the crash" in response.getvalue().decode()
+        assert cache_status(response)["fwd"] == "stale"
+
+
+class TestStaleWhileRendering:
+    """While another request renders a page anew, the previous version is served, but never
+    more than PAGE_CACHE_STALE_SECONDS after the write it does not show."""
+
+    URL = "/tasks/T-101/"
+
+    @pytest.fixture
+    def rendering_elsewhere(self, site):
+        """Another request holds every render lock; nobody waits for it."""
+        with (
+            mock.patch.object(caching.PublicPageCacheMiddleware, "locked", return_value=False),
+            override_settings(TRACKER_TODAY=clock.today(), PAGE_CACHE_WAIT_SECONDS=0),
+            time_machine.travel(time.time(), tick=False) as traveller,
+        ):
+            yield traveller
+
+    def rename(self):
+        task = Task.objects.get(code="T-101")
+        task.title_en = "Renamed a moment ago"
+        task.save()
+
+    def test_the_previous_version_for_the_seconds_allowed_then_the_new(
+        self, public, rendering_elsewhere, settings
+    ):
+        settings.PAGE_CACHE_STALE_SECONDS = 5
+        before = public.get(self.URL).getvalue()
+        self.rename()
+        rendering_elsewhere.shift(5)
+        stale = public.get(self.URL)
+        assert stale.getvalue() == before
+        assert cache_status(stale) == {"hit": True, "ttl": "-5", "detail": "stale"}
+        rendering_elsewhere.shift(1)
+        fresh = public.get(self.URL)
+        assert "Renamed a moment ago" in fresh.getvalue().decode()
+        assert cache_status(fresh) == {"fwd": "stale", "stored": True}
+        assert cache_status(public.get(self.URL)) == {"hit": True}
+
+    def test_never_with_the_setting_at_0(self, public, rendering_elsewhere, settings):
+        settings.PAGE_CACHE_STALE_SECONDS = 0
+        public.get(self.URL)
+        self.rename()
+        assert "Renamed a moment ago" in public.get(self.URL).getvalue().decode()
+
+    def test_staff_see_their_own_write_at_once(self, office, public, rendering_elsewhere, settings):
+        settings.PAGE_CACHE_STALE_SECONDS = 5
+        public.get(self.URL)
+        self.rename()
+        assert "Renamed a moment ago" not in public.get(self.URL).getvalue().decode()
+        response = office.get(self.URL)
+        assert "Renamed a moment ago" in response.getvalue().decode()
+        assert cache_status(response) == {"fwd": "bypass"}
+
+
+class TestInvalidationPerPlan:
+    OTHER = "other-2027-2029"
+
+    @pytest.fixture
+    def other(self, site):
+        other = factories.plan(self.OTHER, start=2027)
+        build_site(plan=other)
+        return other
+
+    def test_a_write_in_one_plan_leaves_the_others_pages_cached(self, public, other):
+        theirs, ours = f"/plans/{self.OTHER}/tasks/T-101/", "/tasks/T-101/"
+        read_all(public, [theirs, ours, "/api/tasks/"])
+        task = Task.objects.get(plan=other, code="T-101")
+        task.title_en = "Only in the later plan"
+        task.save()
+        assert public.get(ours)["X-Page-Cache"] == "hit"
+        assert "Only in the later plan" in public.get(theirs).getvalue().decode()
+        assert public.get("/api/tasks/")["X-Page-Cache"] == "miss"  # shows every plan
+
+        target = Target.objects.filter(item__plan=other).first()
+        target.name_en = "Renamed through its item"
+        target.save()  # the plan of a target is its item's
+        assert public.get(ours)["X-Page-Cache"] == "hit"
+        assert public.get(theirs)["X-Page-Cache"] == "miss"
+
+    def test_a_write_of_no_plan_empties_every_plans_pages(self, public, other):
+        pages = [f"/plans/{self.OTHER}/", "/", f"/plans/{self.OTHER}/members/anhui/"]
+        read_all(public, pages)
+        member = factories.member("anhui")
+        member.name_en = "Anhui Province"
+        member.save()
+        for url in pages:
+            assert public.get(url)["X-Page-Cache"] == "miss", url
+
+
+def test_a_batch_of_approvals_raises_the_generation_once(
+    office, site, django_capture_on_commit_callbacks
+):
+    target = Target.objects.get(code="I-02.1")
+    reports = [
+        factories.report(target, value=n, status=ReviewState.SUBMITTED, source=factories.source())
+        for n in (11, 12, 13)
+    ]
+    scope = caching.plan_scope(target.item.plan_id)
+    before = caching.current_generation(), caching.current_generation(scope)
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(
+            admin_url("submittedreport", "changelist"),
+            {
+                "action": "approve_reports",
+                "_selected_action": [report.pk for report in reports],
+                "_seen_version": seen_versions(reports),
+                "apply": "yes",
+            },
+        )
+    assert ProgressReport.objects.approved().filter(value__in=(11, 12, 13)).count() == 3
+    after = caching.current_generation(), caching.current_generation(scope)
+    assert after[0] == before[0]  # of the plan only: the outbox of mail is not public
+    assert after[1] - before[1] == 2  # once at the end of the batch, once at its commit
+
+
+class TestCompressedBodies:
+    @pytest.mark.parametrize("state", ["miss", "hit"])
+    def test_gzip_when_accepted_and_the_same_page_decompressed(self, public, site, state):
+        plain = uncached("/initiatives/I-02/").getvalue()
+        if state == "hit":
+            public.get("/initiatives/I-02/")
+        response = public.get("/initiatives/I-02/", HTTP_ACCEPT_ENCODING="br, gzip")
+        assert response["X-Page-Cache"] == state
+        assert response["Content-Encoding"] == "gzip"
+        assert "accept-encoding" in response["Vary"].lower()
+        assert response["Content-Length"] == str(len(response.getvalue()))
+        assert len(response.getvalue()) < len(plain) / 2
+        assert gzip.decompress(response.getvalue()) == plain
+
+    @pytest.mark.parametrize("accept", [None, "identity", "gzip;q=0, br"])
+    def test_plain_otherwise(self, public, site, accept):
+        headers = {} if accept is None else {"HTTP_ACCEPT_ENCODING": accept}
+        for state in ("miss", "hit"):
+            response = public.get("/initiatives/I-02/", **headers)
+            assert response["X-Page-Cache"] == state
+            assert not response.has_header("Content-Encoding")
+            assert b"I-02" in response.getvalue()
+
+    def test_a_gzip_etag_still_answers_304(self, public, site):
+        first = public.get("/", HTTP_ACCEPT_ENCODING="gzip")
+        assert first["ETag"].startswith("W/")
+        again = public.get("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert cache_status(again) == {"hit": True}
+
+
+def test_cache_status_on_every_public_answer(public, site):
+    assert cache_status(public.get("/tasks/")) == {"fwd": "miss", "stored": True}
+    assert cache_status(public.get("/tasks/")) == {"hit": True}
+    assert cache_status(public.get("/tasks/NOPE/")) == {"fwd": "miss"}  # not kept
+    assert not public.get("/admin/login/").has_header("Cache-Status")

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import permissions
+from .. import caching, permissions
 from ..forms import CarryOverForm, PlanItemForm, StatusChangeForm, TargetForm
 from ..models import (
     ITEM_MODELS,
@@ -366,7 +366,7 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
             new_status = form.cleaned_data["new_status"]
             reason = form.cleaned_data["reason"]
             changed = 0
-            with transaction.atomic():
+            with caching.one_bump(), transaction.atomic():
                 if self.refuse_stale(request, queryset):
                     return None
                 for item in queryset:
@@ -405,7 +405,7 @@ class PlanItemAdmin(RevisingAdminMixin, TrackerAdmin):
         if form.is_valid():
             into = form.cleaned_data["plan"]
             try:
-                with transaction.atomic():
+                with caching.one_bump(), transaction.atomic():
                     if self.refuse_stale(request, queryset):
                         return None
                     items = sorted(queryset, key=parents_first)

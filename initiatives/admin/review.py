@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .. import locking, permissions
+from .. import caching, locking, permissions
 from .base import is_possible_key
 
 APPROVE, RETURN = "approve", "return"
@@ -35,8 +35,9 @@ class ReviewActionsMixin:
         """Take `step` (a record's method, e.g. approve) for each selected record in one of
         `allowed_states`, in one transaction with the version check; the number taken, or 0
         when any refused (and then nothing changed)."""
+        using = router.db_for_write(queryset.model)
         try:
-            with transaction.atomic(using=router.db_for_write(queryset.model)):
+            with caching.one_bump(using), transaction.atomic(using=using):
                 if self.refuse_stale(request, queryset):
                     return 0
                 records = [record for record in queryset if record.status in allowed_states]
