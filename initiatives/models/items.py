@@ -10,6 +10,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,7 +71,7 @@ class PlanItemQuerySet(models.QuerySet):
             .annotate(revised=Exists(revised))
         )
 
-    def with_progress(self, today=None, approved_by=None, dated=False):
+    def with_progress(self, today=None, approved_by=None, dated=False, every=False):
         """Annotate `progress` (0-100 or None), `schedule` (a Schedule value or None),
         `last_reported` (the as-of date of the latest approved report behind the item),
         `no_report` (no approved report behind it: "no report yet") and `disagreement` (a
@@ -86,9 +89,13 @@ class PlanItemQuerySet(models.QuerySet):
         The figures are nested correlated subqueries (a target's latest report, inside an
         item's mean, inside a project's roll-up of its tasks) that take Django far longer to
         build than the database takes to run; they are built once per model, database, day
-        and approval day, and reused as compiled SQL (progress.CompiledSQL).
+        and approval day, and reused as compiled SQL (progress.CompiledSQL). That suits a page
+        of rows; with `every`, for a summary of every item of the queryset, the same figures
+        are computed set-based instead (joined_progress()).
         """
         today = today or clock.today()
+        if every:
+            return self.joined_progress(today, approved_by, dated=dated)
 
         as_of = {} if approved_by is None else {"approved_by": approved_by}
 
@@ -139,12 +146,80 @@ class PlanItemQuerySet(models.QuerySet):
                 over_rows(tasks, progress.SQLCount, "progress"),
             )
             last = progress.LaterDate(own_last, over_rows(tasks, progress.SQLMax, "last_reported"))
-        goal_term = F if approved_by is None else (lambda name: F(name + progress.THEN))
-        unmet = Exists(
-            own.filter(progress.has_goal(goal_term))
-            .filter(Q(progress__isnull=True) | Q(progress__lt=100))
-            .values("pk")
+        unmet = Exists(own.filter(short_of_goal(approved_by)).values("pk"))
+        return self.figures_from(rolled, last, unmet, today, approved_by)
+
+    def joined_progress(self, today, approved_by=None, dated=False):
+        """with_progress() for every item of the queryset at once, computed set-based: each
+        target's progress once (its latest approved report read through the index), grouped
+        by item, the tasks' figures grouped again by the item they support, all joined to the
+        items; the schedule and the status check then read those columns. Three common table
+        expressions (django-cte), on SQLite and PostgreSQL alike.
+
+        The figures are those of built_progress() (tests/test_progress.py holds them equal on
+        random plans). For a page of rows, with_progress()'s correlated figures cost less: they
+        are computed only for the rows read, whereas these cover every target of the items and
+        of their tasks.
+        """
+        from django_cte import CTE, with_cte
+
+        from .targets import Target
+
+        items = self.order_by().values("pk")
+        targets = CTE(
+            Target.objects.filter(Q(item__in=items) | Q(item__parent__in=items))
+            .order_by()
+            .with_progress(today, approved_by, dated=dated)
+            .annotate(goal=flag(progress.has_goal(goal_term(approved_by))))
+            .values("item_id", "progress", "latest_as_of", "goal"),
+            name="target_figures",
+            materialized=True,  # read once per target, not once per use of its progress
         )
+        own = CTE(
+            targets.queryset()
+            .values("item_id")
+            .annotate(
+                total=models.Sum("progress"),
+                known=models.Count("progress"),
+                mean=models.Avg("progress"),
+                latest=models.Max("latest_as_of"),
+                # Read from the CTE's progress column: progress is computed once per target.
+                short=models.Max(
+                    flag(Q(goal=1) & (Q(progress__isnull=True) | Q(progress__lt=100)))
+                ),
+            ),
+            name="own_figures",
+        )
+        tasks = CTE(
+            own.join(Task.objects.filter(parent__isnull=False), pk=own.col.item_id)
+            .order_by()
+            .values("parent_id")
+            .annotate(
+                total=models.Sum(own.col.mean),
+                known=models.Count(own.col.mean),
+                latest=models.Max(own.col.latest),
+            ),
+            name="task_figures",
+        )
+        joined = own.join(self, pk=own.col.item_id, _join_type=LOUTER)
+        joined = tasks.join(joined, pk=tasks.col.parent_id, _join_type=LOUTER)
+        queryset = with_cte(targets, own, tasks, select=joined)
+        if self.model.KIND == ItemKind.TASK:
+            rolled, last = own.col.mean, own.col.latest
+        else:
+            rolled = progress.rolled_up_progress(
+                own.col.total, own.col.known, tasks.col.total, tasks.col.known
+            )
+            last = progress.LaterDate(own.col.latest, tasks.col.latest)
+        unmet = Exact(Coalesce(own.col.short, models.Value(0)), 1)
+        queryset = queryset.figures_from(rolled, last, unmet, today, approved_by)
+        if approved_by is not None:
+            queryset._iterable_class = progress.ThenIterable
+        return queryset
+
+    def figures_from(self, rolled, last, unmet, today, approved_by=None):
+        """Annotate the figures of with_progress() from an item's `rolled` progress, `last`
+        reported date and `unmet` condition (one of its own targets short of its goal)."""
         queryset, terms = self, {}
         if approved_by is not None:
             queryset = self.with_terms_then(approved_by)
@@ -219,6 +294,27 @@ class PlanItemQuerySet(models.QuerySet):
             return queryset
         carried = PlanItem.objects.select_related("plan").order_by("plan__start_date")
         return queryset.prefetch_related(Prefetch("carried_into", queryset=carried))
+
+
+def goal_term(approved_by=None):
+    """How a target's term is read: the field, or as of a past day its value then."""
+    return F if approved_by is None else (lambda name: F(name + progress.THEN))
+
+
+def short_of_goal(approved_by=None):
+    """A target with a goal (by its terms then, as of a past day) that its progress does not
+    reach, or that has no progress: an item's unmet target (after with_progress())."""
+    has_goal = progress.has_goal(goal_term(approved_by))
+    return has_goal & (Q(progress__isnull=True) | Q(progress__lt=100))
+
+
+def flag(condition):
+    """1 where `condition` holds, else 0: a condition that can be summed or maximised."""
+    return models.Case(
+        models.When(condition, then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
 
 
 ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")

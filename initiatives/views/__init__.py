@@ -55,12 +55,15 @@ from ..models import (
 from ..models.obligations import latest_reporting, with_latest_reporting
 from ..models.rounds import outcome_counts
 from ..tables import (
+    BYTE_ORDER_MARK,
     InitiativeTable,
+    ItemTable,
     ProjectTable,
     SafeTableExport,
     TaskTable,
     UpdateTable,
     formula_safe,
+    streamed_download,
     streaming_export,
 )
 
@@ -157,10 +160,11 @@ def figures(items, plan, as_of=None):
     as of a past day `as_of`, with the status and due date of then.
 
     A summary covers every item (thousands on a large plan); building a model, its related rows
-    and its table cells for each would cost far more than the database's work.
+    and its table cells for each would cost far more than the database's work. The figures
+    are computed set-based, each target's once (PlanItemQuerySet.joined_progress()).
     """
     rows = {kind: [] for kind in ItemKind.values}
-    rows_of = items.with_outcome(plan, **figures_on(as_of)).order_by()
+    rows_of = items.with_outcome(plan, every=True, **figures_on(as_of)).order_by()
     asked = [*FIGURE_FIELDS, "outcome"]
     if as_of is not None:
         asked = [f"{name}_then" if name in ("status", "due_date") else name for name in asked]
@@ -195,6 +199,7 @@ def summarise(items, today):
     their figures; `behind` counts those behind schedule, overdue or with no report yet."""
     statuses = Counter(item.status for item in items)
     schedules = Counter(item.schedule for item in items)
+    cutoff = progress.stale_cutoff(today)  # progress.is_stale(), with the cutoff read once
     return {
         "count": len(items),
         "progress": mean(item.progress for item in items),
@@ -202,7 +207,9 @@ def summarise(items, today):
         "schedules": [(value, schedules[value]) for value in SCHEDULES],
         "behind": sum(needs_asking(item) for item in items),
         "no_report": sum(bool(item.no_report) for item in items),
-        "stale": sum(progress.is_stale(item.last_reported, today) for item in items),
+        "stale": sum(
+            item.last_reported is not None and item.last_reported < cutoff for item in items
+        ),
         "disagrees": sum(item.disagreement is not None for item in items),
         "outcomes": outcome_counts(items),
     }
@@ -543,10 +550,47 @@ def summary_sections(request, plan, queryset_of, table_options, link_query, as_o
     return sections
 
 
+class NotOffered(Exception):
+    """A download a page does not offer: answered 400 (`download_refused`)."""
+
+
+def requested_download(request):
+    """The download `?_export=` asks of a summary page: None for the page itself; NotOffered
+    for a format the lists do not offer."""
+    export_format = request.GET.get("_export")
+    if export_format is None:
+        return None
+    if not SafeTableExport.is_valid_format(export_format):
+        raise NotOffered
+    return export_format
+
+
+def download_refused():
+    return HttpResponseBadRequest(_("Download as _export=csv or _export=json."))
+
+
+def items_download(plan, items, export_format, filename, as_of, **options):
+    """Every item of `items` (of the three lists), as a summary page downloads them."""
+    table = ItemTable(
+        items.with_outcome(plan, **figures_on(as_of)).for_table(as_of),
+        closed=plan.is_closed(as_of),
+        as_of=as_of,
+        **options,
+    )
+    return streaming_export(table, export_format, f"{filename}.{export_format}")
+
+
 def member_detail(request, slug, plan=None):
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
     member = get_object_or_404(Member, slug=slug)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
+    if export_format:
+        items = PlanItem.objects.in_plan(plan).for_member(member)
+        return items_download(plan, items, export_format, member.slug, as_of)
     sections = summary_sections(
         request,
         plan,
@@ -575,6 +619,13 @@ def area_detail(request, slug, plan=None):
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
     area = get_object_or_404(FocusArea, slug=slug)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
+    if export_format:
+        items = PlanItem.objects.in_plan(plan).filter(focus_area=area)
+        return items_download(plan, items, export_format, area.slug, as_of, exclude=("focus_area",))
     sections = summary_sections(
         request,
         plan,
@@ -597,10 +648,45 @@ def area_detail(request, slug, plan=None):
     )
 
 
+SOURCE_COLUMNS = (
+    ("key", _("Key")),
+    ("title", _("Title")),
+    ("publisher", _("Publisher")),
+    ("published_on", _("Published")),
+    ("date_note", _("Date as published")),
+    ("url", _("URL")),
+    ("reference", _("Reference")),
+    ("target_count", _("Targets that cite it")),
+    ("report_count", _("Approved reports that cite it")),
+    ("is_illustrative", _("Illustrative")),
+)
+
+
 class SourceListView(PlanMixin, ListView):
-    """Every source, with what of the plan being viewed cites it."""
+    """Every source, with what of the plan being viewed cites it; `?_export=csv` or `json`
+    downloads the sources with those counts, in the page's language."""
 
     model = Source
+
+    def get(self, request, *args, **kwargs):
+        try:
+            export_format = requested_download(request)
+        except NotOffered:
+            return download_refused()
+        if export_format is None:
+            return super().get(request, *args, **kwargs)
+        return streamed_download(self.download_rows(), export_format, f"sources.{export_format}")
+
+    def download_rows(self):
+        yield [str(label) for _name, label in SOURCE_COLUMNS]
+        for source in self.get_queryset().prefetch_related(None):
+            values = {
+                "title": source.localized_title,
+                "publisher": source.localized_publisher,
+                "date_note": source.localized_date_note,
+                "reference": source.localized_reference,
+            }
+            yield [values.get(name, getattr(source, name)) for name, _label in SOURCE_COLUMNS]
 
     def get_queryset(self):
         plan = self.plan
@@ -829,7 +915,7 @@ def changes_download(request, changes, export_format, filename):
     rows = change_rows(request, changes)
     if export_format == "csv":
         buffer = io.StringIO()
-        buffer.write("\ufeff")  # a byte-order mark, so that Excel reads the Chinese as UTF-8
+        buffer.write(BYTE_ORDER_MARK)  # so that Excel reads the Chinese as UTF-8
         writer = csv.writer(buffer)
         writer.writerow(CHANGE_COLUMNS)
         writer.writerows([formula_safe(cell) for cell in row] for row in rows)
