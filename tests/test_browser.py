@@ -184,3 +184,54 @@ def test_every_page_type_is_accessible_and_fits_small_screens(page, live_server,
                 problems[name] = serious
     assert not problems, problems
     assert not page.console_errors, page.console_errors
+
+
+# What the print stylesheet (static/css/print.css) promises, read from the page as printed.
+PRINTED = """() => {
+  const hidden = (element) => getComputedStyle(element).display === "none"
+    || element.offsetParent === null;
+  const shown = [".skip-link", ".site-nav", ".languages", ".site-footer .footer-links",
+                 ".filters", ".downloads", ".chart-links", ".chart-embed", ".no-print"]
+    .flatMap((selector) => [...document.querySelectorAll(selector)])
+    .filter((element) => !hidden(element))
+    .map((element) => element.className || element.tagName);
+  const clipped = [...document.querySelectorAll("main table")]
+    .map((table) => table.closest(".table-scroll") || table.parentElement)
+    .filter((holder) => holder.scrollWidth > holder.clientWidth + 1)
+    .map((holder) => holder.querySelector("table").caption?.innerText || holder.className);
+  const links = [...document.querySelectorAll(
+    ".target-facts a[href^='http'], main p a[href^='http'], main li a[href^='http']:not(.external)"
+  )];
+  const unspelt = links
+    .filter((link) => !getComputedStyle(link, "::after").content.includes(link.href))
+    .map((link) => link.href);
+  return {shown, clipped, spelt: links.length - unspelt.length, unspelt,
+          header: document.querySelector(".site-header").offsetHeight};
+}"""
+
+
+def test_the_print_stylesheet_leaves_the_figures_and_their_sources(browser, live_server, site):
+    """Print media emulated on an item page and on the report, at the width of an A4 page's
+    text (about 700 px): navigation and controls gone, no table clipped, and where an evidence
+    link leads written after it."""
+    from initiatives.models import ProgressReport
+
+    evidence = "https://example.org/evidence/i-02"
+    ProgressReport.objects.filter(target__item__code="I-02").update(
+        source=None, evidence_url=evidence
+    )
+    context = browser.new_context(viewport={"width": 700, "height": 1000})
+    page = context.new_page()
+    try:
+        page.emulate_media(media="print")
+        printed = {}
+        for path in ("/initiatives/I-02/", "/report/"):
+            assert page.goto(f"{live_server.url}{path}").status == 200
+            printed[path] = page.evaluate(PRINTED)
+    finally:
+        context.close()
+    for path, found in printed.items():
+        assert found["shown"] == [], (path, found["shown"])
+        assert found["clipped"] == [], (path, found["clipped"])
+        assert found["unspelt"] == [], (path, found["unspelt"])
+    assert printed["/initiatives/I-02/"]["spelt"] >= 1
