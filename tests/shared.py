@@ -52,3 +52,10 @@ def unavailable(reason):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def settle_page_cache(client):
+    """Let the page cache read which plan each address shows (one query per process, again
+    after each write to the plans or an emptied cache: initiatives/caching.py, `Plans`), so
+    that the queries counted next are the page's own, whichever page is counted first."""
+    assert client.get("/robots.txt").status_code == 200

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Edition, Plan, PlanItem
-from tests.shared import shared_data, unavailable
+from tests.shared import settle_page_cache, shared_data, unavailable
 from tests.site_data import UNAPPROVED, build_site
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("paper")]
@@ -50,6 +50,7 @@ def paper(django_db_setup, django_db_blocker):
         )
         client = Client()
         rendered = {"queries": {}, "plan": plan}
+        settle_page_cache(client)
         for key, url in (("en", "/report.pdf"), ("zh", "/zh-hans/report.pdf")):
             with CaptureQueriesContext(connection) as queries:
                 rendered[key] = client.get(url)

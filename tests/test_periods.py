@@ -14,6 +14,7 @@ from django.urls import reverse
 from initiatives.models import Obligation, ProgressReport, ReportingPeriod
 from tests import factories as make
 from tests.staff import editor, reviewer
+from tests.shared import settle_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -472,6 +473,7 @@ def test_the_start_pages_and_the_api_take_the_same_queries_as_data_grows(client,
         found = {}
         for name, (user, url) in pages.items():
             client.logout()
+            settle_page_cache(client)
             if user is not None:
                 client.force_login(user)
             with CaptureQueriesContext(connection) as queries:

@@ -19,6 +19,7 @@ from initiatives import tables
 from initiatives.models import CooperationProject, Initiative, PlanItem, Status, Target, Task
 from initiatives.tables import SafeTableExport, TaskTable
 from tests.site_data import UNAPPROVED, build_site
+from tests.shared import settle_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,9 @@ class TestExports:
         response = client.get("/tasks/", query)
         assert response["Content-Type"].startswith("text/csv")
         assert 'filename="tasks.csv"' in response["Content-Disposition"]
-        rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+        content = response.getvalue()
+        assert content.startswith("\ufeff".encode())  # so that Excel reads it as UTF-8
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         assert len(rows) - 1 == Task.objects.filter(status="delayed").count() == 3
         assert "Code" in rows[0] and "Progress" in rows[0]
 
@@ -241,7 +244,7 @@ class TestExports:
         assert len(rows) > 25
 
     def test_csv_is_formula_safe(self, client, site):
-        content = client.get("/tasks/", {"_export": "csv"}).getvalue().decode()
+        content = client.get("/tasks/", {"_export": "csv"}).getvalue().decode("utf-8-sig")
         titles = [row[1] for row in csv.reader(io.StringIO(content))][1:]
         assert '\'=HYPERLINK("http://example.invalid") swap stations' in titles
         assert not any(title.startswith(("=", "+", "-", "@")) for title in titles)
@@ -271,7 +274,7 @@ class TestExports:
         table = TaskTable(Task.objects.with_progress().for_table(), order_by="-progress")
         expected = SafeTableExport(export_format, table).export()
         if export_format == "csv":
-            assert response.getvalue().decode() == expected
+            assert response.getvalue().decode() == tables.BYTE_ORDER_MARK + expected
         else:
             assert json.loads(response.getvalue()) == json.loads(expected)
         assert "Anhui, Jiangsu" in expected or "Jiangsu, Anhui" in expected
@@ -300,7 +303,7 @@ class TestExports:
             assert b"Code" in header and len(queries) == 0  # nothing read before it is wanted
             with CaptureQueriesContext(connection) as queries:
                 chunks = [header, *stream]
-            rows = list(csv.reader(io.StringIO(b"".join(chunks).decode())))
+            rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
             assert len(rows) == Task.objects.count() + 1
             assert len(chunks) == 1 + ceil(Task.objects.count() / tables.SENT_TOGETHER)
             counts.append(len(queries))
@@ -377,6 +380,7 @@ QUERY_PAGES = [
 
 
 def count_queries(client, url):
+    settle_page_cache(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -584,7 +588,9 @@ class TestTwoPlans:
 
     def test_exports_name_the_plan_in_every_row(self, client, two_plans):
         for prefix, slug, reports in (("", CURRENT, 6), (f"/plans/{OTHER}", OTHER, 7)):
-            content = client.get(f"{prefix}/tasks/", {"_export": "csv"}).getvalue().decode()
+            content = (
+                client.get(f"{prefix}/tasks/", {"_export": "csv"}).getvalue().decode("utf-8-sig")
+            )
             rows = list(csv.DictReader(io.StringIO(content)))
             assert [row["Code"] for row in rows] == ["T-101", "T-102"]
             assert {row["Plan"] for row in rows} == {slug}
@@ -722,7 +728,7 @@ class TestSilence:
         rows = json.loads(client.get("/tasks/", {"_export": "json"}).getvalue())
         assert {row["Code"]: row["Last reported"] for row in rows}["T-501"] is None
         lines = csv.DictReader(
-            io.StringIO(client.get("/tasks/", {"_export": "csv"}).getvalue().decode())
+            io.StringIO(client.get("/tasks/", {"_export": "csv"}).getvalue().decode("utf-8-sig"))
         )
         assert {line["Code"]: line["Last reported"] for line in lines}["T-501"] == ""
 
@@ -820,3 +826,13 @@ class TestDeclaredAgainstComputed:
         assert words["T-513"] == (
             "The status says “Delayed”, but the approved figures put it ahead of schedule."
         )
+
+
+def test_robots_txt_lets_crawlers_in_and_points_to_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /" not in lines
