@@ -240,7 +240,10 @@ def _report_saving(sender, instance, using=None, **kwargs):
 def _plan_data_saved(sender, instance=None, created=False, **kwargs):
     if shown_publicly(sender, instance, created):
         using = kwargs.get("using")
-        data_changed(using=using, plan=plan_of(instance, using))
+        # A row loaded as it is (loaddata, a restore) may reach a schema its plan's columns are
+        # not in yet, or rows not loaded yet: every page is made out of date instead.
+        plan = None if kwargs.get("raw") else plan_of(instance, using)
+        data_changed(using=using, plan=plan)
 
 
 def _migrated(sender, **kwargs):
