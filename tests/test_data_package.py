@@ -17,8 +17,8 @@ from django.utils import timezone
 from initiatives.datapackage import TABLES
 from initiatives.models import Edition, ProgressReport, ReviewState, Target
 from tests import factories as f
-from tests.site_data import UNAPPROVED, build_site
 from tests.shared import settle_page_cache
+from tests.site_data import UNAPPROVED, build_site
 
 BOM = "\ufeff".encode()
 OTHER = "yrd-2027-2029"

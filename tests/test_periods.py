@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from initiatives.models import Obligation, ProgressReport, ReportingPeriod
 from tests import factories as make
-from tests.staff import editor, reviewer
 from tests.shared import settle_page_cache
+from tests.staff import editor, reviewer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.views.search import SHOWN
 from tests import factories as f
-from tests.site_data import build_site
 from tests.shared import settle_page_cache
+from tests.site_data import build_site
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.urls import resolve
 from initiatives import tables
 from initiatives.models import CooperationProject, Initiative, PlanItem, Status, Target, Task
 from initiatives.tables import SafeTableExport, TaskTable
-from tests.site_data import UNAPPROVED, build_site
 from tests.shared import settle_page_cache
+from tests.site_data import UNAPPROVED, build_site
 
 pytestmark = pytest.mark.django_db
 
