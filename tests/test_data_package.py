@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -220,6 +221,7 @@ def test_the_package_is_served_from_the_page_cache(client, site):
 
 
 PAGES = ["/sources/", "/members/", "/areas/", "/members/anhui/", "/areas/area-2/"]
+PAGES += ["/", "/map/", "/editions/"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -248,3 +250,87 @@ def test_the_downloads_hold_the_pages_rows(client, site):
     assert any(row.get("标题") == "新增公共充电桩" for row in chinese) or any(
         "新增公共充电桩" in row.values() for row in chinese
     )
+
+
+def test_the_overview_downloads_its_headline_targets(client, site):
+    milestone = Target.objects.get(code="P-07.1")
+    milestone.is_headline = True
+    milestone.name_en = "=SUM(A1) published"
+    milestone.save()
+    page = body(client.get("/")).decode()
+    rows = rows_of(body(client.get("/", {"_export": "csv"})))
+    assert [row["Code"] for row in rows] == ["I-02.1", "P-07.1"]  # as the page lists them
+    assert all(f'id="headline-{row["Code"]}"' in page for row in rows)
+    piles, network = rows
+    assert (piles["Item"], piles["Name"], piles["Unit"]) == (
+        "I-02",
+        "Public charging piles, total",
+        "piles",
+    )
+    assert Decimal(piles["Baseline"]) == 530000 and Decimal(piles["Target"]) == 600000
+    assert (piles["Target date"], piles["Latest as of"]) == ("2026-12-31", "2024-09-30")
+    assert Decimal(piles["Latest approved"]) == 590000
+    assert float(piles["Progress"]) == pytest.approx(85.7, abs=0.05)
+    assert (piles["Source"], piles["Illustrative"], piles["Plan"]) == (
+        "yrd-2024-12-04",
+        "False",
+        site.slug,
+    )
+    assert network["Name"] == "'=SUM(A1) published"  # inert in a spreadsheet
+    assert (network["Latest approved"], network["Progress"]) == ("True", "100.0")
+    (first, second) = json.loads(body(client.get("/", {"_export": "json"})))
+    assert first["Code"] == "I-02.1" and second["Name"] == "=SUM(A1) published"
+    assert second["Illustrative"] is True and second["Baseline"] is None
+
+
+def test_the_overview_downloads_the_headline_targets_as_of_a_day(client, site):
+    ProgressReport.objects.filter(target__code="I-02.1", value=560000).update(
+        reviewed_at=timezone.make_aware(datetime(2024, 4, 15))
+    )
+    page = body(client.get("/", {"as_of": "2024-05-31"})).decode()
+    assert 'href="?as_of=2024-05-31&amp;_export=csv"' in page
+    (piles,) = rows_of(body(client.get("/", {"as_of": "2024-05-31", "_export": "csv"})))
+    assert Decimal(piles["Target"]) == 550000  # the target before its revision of 1 June
+    assert (Decimal(piles["Latest approved"]), piles["Latest as of"]) == (560000, "2024-03-31")
+    assert client.get("/", {"as_of": "2024-05-31", "_export": "pdf"}).status_code == 400
+
+
+def test_the_headline_download_speaks_the_pages_language(client, site):
+    (piles,) = rows_of(body(client.get("/zh-hans/", {"_export": "csv"})))
+    assert (piles["编号"], piles["名称"], piles["单位"]) == ("I-02.1", "公共充电桩总数", "个")
+    assert Decimal(piles["目标"]) == 600000
+
+
+def test_the_map_downloads_the_members_table(client, site):
+    for export_format in ("csv", "json"):
+        on_map = body(client.get("/map/", {"_export": export_format}))
+        assert on_map == body(client.get("/members/", {"_export": export_format}))
+    members = {row["Slug"]: row for row in rows_of(body(client.get("/map/?_export=csv")))}
+    assert (members["anhui"]["Leads"], members["anhui"]["Co-leads"]) == ("1", "1")
+    assert (
+        'href="?as_of=2024-06-30&amp;_export=json"'
+        in body(client.get("/map/", {"as_of": "2024-06-30"})).decode()
+    )
+    chinese = rows_of(body(client.get("/zh-hans/map/?_export=csv")))
+    assert {row["成员"] for row in chinese} >= {"安徽省"}
+
+
+def test_the_editions_list_downloads_its_editions(client, site):
+    Edition.objects.create(
+        plan=site, slug="draft", title_en="Not yet", as_of=date(2025, 1, 1)
+    )  # a draft is not listed, nor downloaded
+    (edition,) = rows_of(body(client.get("/editions/?_export=csv")))
+    assert edition == {
+        "Slug": "2024-12-04",
+        "Title (English)": "Media briefing",
+        "Title (Chinese)": "新闻发布会",
+        "As of": "2024-12-04",
+        "Published": edition["Published"],
+        "Plan": site.slug,
+    }
+    published = datetime.fromisoformat(edition["Published"])
+    assert published == timezone.make_aware(datetime(2024, 12, 4, 10))
+    (chinese,) = json.loads(body(client.get("/zh-hans/editions/?_export=json")))
+    assert chinese["标识"] == "2024-12-04" and chinese["截至"] == "2024-12-04"
+    assert rows_of(body(client.get("/editions/?as_of=2024-12-03&_export=csv"))) == []
+    assert client.get("/editions/?_export=xml").status_code == 400

@@ -62,6 +62,7 @@ from ..tables import (
     SafeTableExport,
     TaskTable,
     UpdateTable,
+    date_text,
     formula_safe,
     streamed_download,
     streaming_export,
@@ -430,11 +431,78 @@ def headline_tally(targets):
     }
 
 
+def plan_headlines(plan, as_of):
+    """The plan's headline targets and monitored indicators (split_headlines), with their
+    latest approved figures (as of a past day `as_of`, if given), in one query."""
+    return split_headlines(
+        Target.objects.in_plan(plan)
+        .headlines()
+        .with_progress(as_of, approved_by=as_of)
+        .select_related("source", "item__plan")
+    )
+
+
+def headline_rows(headlines):
+    """The headline targets' table as its download gives it: the header, then a row a target,
+    its figures as stored; a milestone's latest figure says whether it was reached."""
+    yield [
+        str(label)
+        for label in (
+            _("Code"),
+            _("Item"),
+            _("Name"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            _("Target date"),
+            _("Latest approved"),
+            _("Latest as of"),
+            _("Progress"),
+            _("Source"),
+            _("Illustrative"),
+            _("Plan"),
+        )
+    ]
+    for target in headlines:
+        latest = target.latest_value
+        if not target.is_numeric and target.latest_as_of is not None:
+            latest = target.progress == 100
+        yield [
+            target.code,
+            target.item.code,
+            target.name,
+            target.unit,
+            target.baseline_value,
+            target.target_value,
+            target.target_date,
+            latest,
+            date_text(target.latest_as_of),
+            progress_cell(target.progress),
+            target.source.key if target.source else None,
+            target.is_illustrative,
+            target.item.plan.slug,
+        ]
+
+
+def progress_cell(value):
+    """A progress figure as the downloads give it, to one decimal place."""
+    return None if value is None else round(value, 1)
+
+
 def dashboard(request, plan=None):
     """The whole plan at a glance. Summaries are worked out from every item's figures; only
-    the items listed as behind schedule are built as models."""
+    the items listed as behind schedule are built as models. `?_export=csv` or `json`
+    downloads its headline targets."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
+    if export_format:
+        headlines, _monitored = plan_headlines(plan, as_of)
+        filename = f"headline-targets.{export_format}"
+        return streamed_download(headline_rows(headlines), export_format, filename)
     today = as_of or clock.today()
     rows = figures(PlanItem.objects.in_plan(plan), plan, as_of)
     lists = []
@@ -460,12 +528,7 @@ def dashboard(request, plan=None):
 
     area_names = FocusArea.objects.in_bulk(list(areas))
     members = Member.objects.filter(pk__in={*led, *co}).order_by("position")
-    headlines, monitored = split_headlines(
-        Target.objects.in_plan(plan)
-        .headlines()
-        .with_progress(as_of, approved_by=as_of)
-        .select_related("source", "item__plan")
-    )
+    headlines, monitored = plan_headlines(plan, as_of)
     return render(
         request,
         "initiatives/dashboard.html",
@@ -765,10 +828,41 @@ def edition_summary(rows):
     }
 
 
+def edition_rows(editions):
+    """The editions' table as its download gives it: the header, then a row an edition."""
+    yield [
+        str(label)
+        for label in (
+            _("Slug"),
+            _("Title (English)"),
+            _("Title (Chinese)"),
+            _("As of"),
+            _("Published"),
+            _("Plan"),
+        )
+    ]
+    for edition in editions:
+        yield [
+            edition.slug,
+            edition.title_en,
+            edition.title_zh,
+            edition.as_of,
+            edition.published_at.isoformat(),
+            edition.plan.slug,
+        ]
+
+
 def edition_list(request, plan=None):
+    """The plan's published editions, newest first; `?_export=csv` or `json` downloads them."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)  # the editions published by then
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
     editions = Edition.objects.published(by_end_of=as_of).in_plan(plan).for_rows()
+    if export_format:
+        return streamed_download(edition_rows(editions), export_format, f"editions.{export_format}")
     return render(
         request,
         "initiatives/edition_list.html",

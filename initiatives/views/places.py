@@ -20,6 +20,7 @@ from . import (
     NotOffered,
     download_refused,
     figures,
+    progress_cell,
     requested_download,
     summarise,
     viewed_plan,
@@ -122,10 +123,6 @@ def member_list(request, plan=None):
     )
 
 
-def progress_cell(value):
-    return None if value is None else round(value, 1)
-
-
 def member_rows(standings):
     """The members' table as its download gives it: the header, then a row a member."""
     yield [
@@ -207,10 +204,17 @@ def area_list(request, plan=None):
 
 def member_map(request, plan=None):
     """A tile map of the plan's members, each coloured by the share of what it leads that is
-    behind, overdue or not reported, with the same figures in a table beside it."""
+    behind, overdue or not reported, with the same figures in a table beside it; its
+    downloads are the members' table's."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
+    try:
+        export_format = requested_download(request)
+    except NotOffered:
+        return download_refused()
     standings = member_standings(plan, as_of)
+    if export_format:
+        return streamed_download(member_rows(standings), export_format, f"members.{export_format}")
     shown, width, height = tiles(standings)
     return render(
         request,
