@@ -28,13 +28,16 @@ class KeyChoiceFilter(django_filters.ModelChoiceFilter):
     cannot tell that from a filter that runs a method."""
 
 
+STALE_CHOICES = (
+    ("1", _("Not updated since %(date)s")),
+    ("0", _("Updated since %(date)s")),
+)
+
+
 def stale_choices():
     """Whether a row's latest approved figure is older than TRACKER_STALE_AFTER_DAYS."""
     since = {"date": stale_cutoff(clock.today()).isoformat()}
-    return [
-        ("1", _("Not updated since %(date)s") % since),
-        ("0", _("Updated since %(date)s") % since),
-    ]
+    return [(value, label % since) for value, label in STALE_CHOICES]
 
 
 def schedule_filter():
@@ -66,6 +69,14 @@ class FiguresFilter(django_filters.FilterSet):
         """The rows with no approved report: "no report yet"."""
         return queryset.no_report()
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [slug for slug, _label in schedule_choices()],
+            "description": "Where a row stands against its schedule; `unknown`: no position "
+            "can be worked out, `no_report`: no approved report yet.",
+        }
+    )
     def filter_schedule(self, queryset, name, value: str):
         if value == NO_REPORT:
             return self.silent(queryset)
@@ -74,6 +85,14 @@ class FiguresFilter(django_filters.FilterSet):
             return queryset.filter(schedule__isnull=True)
         return queryset.filter(schedule=position)
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [value for value, _label in STALE_CHOICES],
+            "description": "`1`: the latest approved figure is older than the site's staleness "
+            "limit; `0`: it is not.",
+        }
+    )
     def filter_stale(self, queryset, name, value: str):
         cutoff = stale_cutoff(clock.today())
         if value == "1":

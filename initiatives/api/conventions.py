@@ -75,14 +75,12 @@ class Pages(pagination.PageNumberPagination):
 
 
 class TableFilters(DjangoFilterBackend):
-    """The FilterSet of the public table the list shows, as on its page: a value the filter
-    does not know (`?status=nonsense`) matches no row, as django-filter's FilterView does."""
+    """The FilterSet of the public table the list shows, as on its page. Where the page shows
+    no row for a value that names nothing (`?status=nonsense`, `?member=nowhere`), the API
+    answers a 400 (handle_error) naming each such parameter with django-filter's message: an
+    empty list would read as an answer, and a script would never learn of its typo."""
 
-    def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        return filterset.qs if filterset.is_valid() else queryset.none()
+    raise_exception = True  # django-filter's default, relied on
 
 
 class PerAddress(AnonRateThrottle):

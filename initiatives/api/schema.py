@@ -2,7 +2,7 @@
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 
 from .serializers import ErrorSerializer
@@ -20,7 +20,8 @@ AS_OF = OpenApiParameter(
     "then. A day after today or before the plan began is a 400.",
 )
 ERRORS = {
-    status.HTTP_400_BAD_REQUEST: "A parameter the list cannot take.",
+    status.HTTP_400_BAD_REQUEST: "A parameter the list cannot take: a day it cannot show, or "
+    "a filter value that names nothing (`parameters` says which, and why).",
     status.HTTP_404_NOT_FOUND: "No such plan, or a page past the last one.",
     status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests from one address; see Retry-After.",
 }
@@ -41,5 +42,8 @@ class Described(AutoSchema):
     def get_response_serializers(self):
         return {
             status.HTTP_200_OK: super().get_response_serializers(),
-            **{code: ErrorSerializer for code in ERRORS},
+            **{
+                code: OpenApiResponse(ErrorSerializer, description=description)
+                for code, description in ERRORS.items()
+            },
         }
