@@ -12,9 +12,11 @@ class InitiativesConfig(AppConfig):
         import initiatives.security  # noqa: F401  (connects the per-username failure count)
         from initiatives.caching import connect_receivers
         from initiatives.db import install_triggers
+        from initiatives.models import figures
 
         post_migrate.connect(install_triggers, sender=self)
         connect_receivers()
+        figures.connect_receivers(self)
         for model in self.get_models():
             if model._meta.proxy:
                 for signal in (post_save, post_delete):

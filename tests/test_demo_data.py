@@ -19,6 +19,7 @@ from initiatives.models import (
     CooperationProject,
     FocusArea,
     Initiative,
+    ItemFigures,
     Member,
     Plan,
     PlanItem,
@@ -239,6 +240,9 @@ class TestDemoFixture:
         assert Source.objects.get(key=YRD).published_on.isoformat() == "2024-12-04"
         assert Source.objects.get(key=CD).date_note
         assert Source.objects.filter(is_illustrative=True).exists()
+        # Loaded as they are, then the stored figures rebuilt from them.
+        assert ItemFigures.objects.filter(progress__isnull=False).count() > 100
+        assert ItemFigures.objects.differences() == {}
 
     def test_the_plan_round_is_a_record_that_holds_every_item(self):
         plan = Plan.objects.get(slug="yrd-2024-2026")

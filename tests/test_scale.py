@@ -4,7 +4,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from initiatives.management.commands.generate_scale import PLAN, PREFIX
-from initiatives.models import CooperationProject, Initiative, ProgressReport, Target, Task
+from initiatives.models import (
+    CooperationProject,
+    Initiative,
+    ItemFigures,
+    ProgressReport,
+    Target,
+    Task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +42,10 @@ def test_factor_multiplies_the_plan_and_marks_everything(plan):
     assert reports.exists()
     assert not reports.exclude(source__key="synthetic-scale-data").exists()
     assert reports.filter(member__isnull=False).exists(), "members' breakdowns"
-    # The derived figures work on the generated rows.
+    # The derived figures work on the generated rows, and the stored ones are rebuilt.
     assert Task.objects.with_progress().filter(progress__isnull=False).exists()
+    assert ItemFigures.objects.filter(progress__isnull=False).exists()
+    assert ItemFigures.objects.differences() == {}
 
 
 def test_running_again_replaces_rather_than_adds(plan):
@@ -54,6 +63,8 @@ def test_clear_leaves_the_plan_itself(plan, make):
     assert synthetic_counts() == (0, 0, 0)
     assert list(Task.objects.all()) == [own]
     assert ProgressReport.objects.count() == 1
+    assert ItemFigures.objects.get(item=own).progress == 5.0
+    assert ItemFigures.objects.differences() == {}
 
 
 def test_refuses_without_the_reference_lists():

@@ -17,6 +17,7 @@ from .choices import (
     schedule_choices,
 )
 from .cycles import Edition, ReportingPeriod
+from .figures import ItemFigures
 from .items import (
     ITEM_MODELS,
     KIND_MODELS,
@@ -42,6 +43,7 @@ __all__ = [
     "Direction",
     "FocusArea",
     "Initiative",
+    "ItemFigures",
     "ItemKind",
     "Measure",
     "Member",

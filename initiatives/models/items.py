@@ -91,10 +91,13 @@ class PlanItemQuerySet(models.QuerySet):
         build than the database takes to run; they are built once per model, database, day
         and approval day, and reused as compiled SQL (progress.CompiledSQL). That suits a page
         of rows; with `every`, for a summary of every item of the queryset, the same figures
-        are computed set-based instead (joined_progress()).
+        are read from those stored for today (stored_progress()), or computed set-based for a
+        past day or a closed round (joined_progress()).
         """
         today = today or clock.today()
         if every:
+            if approved_by is None and not dated:
+                return self.stored_progress(today)
             return self.joined_progress(today, approved_by, dated=dated)
 
         as_of = {} if approved_by is None else {"approved_by": approved_by}
@@ -161,6 +164,16 @@ class PlanItemQuerySet(models.QuerySet):
         are computed only for the rows read, whereas these cover every target of the items and
         of their tasks.
         """
+        queryset, (rolled, last, unmet) = self.joined_figures(today, approved_by, dated)
+        queryset = queryset.figures_from(rolled, last, unmet, today, approved_by)
+        if approved_by is not None:
+            queryset._iterable_class = progress.ThenIterable
+        return queryset
+
+    def joined_figures(self, today, approved_by=None, dated=False):
+        """joined_progress()'s query, and the expressions of its items' rolled-up progress,
+        latest reported date and unmet condition (one of their own targets short of its
+        goal), from which it annotates the figures: what models/figures.py stores."""
         from django_cte import CTE, with_cte
 
         from .targets import Target
@@ -212,10 +225,16 @@ class PlanItemQuerySet(models.QuerySet):
             )
             last = progress.LaterDate(own.col.latest, tasks.col.latest)
         unmet = Exact(Coalesce(own.col.short, models.Value(0)), 1)
-        queryset = queryset.figures_from(rolled, last, unmet, today, approved_by)
-        if approved_by is not None:
-            queryset._iterable_class = progress.ThenIterable
-        return queryset
+        return queryset, (rolled, last, unmet)
+
+    def stored_progress(self, today):
+        """with_progress() for every item of the queryset at once, read from the figures
+        stored for today (models/figures.py): the schedule, "no report yet" and the status
+        check are worked out from them, as joined_progress() does from its columns."""
+        unmet = Exact(Coalesce(F("stored_figures__unmet"), models.Value(False)), True)
+        return self.figures_from(
+            F("stored_figures__progress"), F("stored_figures__last_reported"), unmet, today
+        )
 
     def figures_from(self, rolled, last, unmet, today, approved_by=None):
         """Annotate the figures of with_progress() from an item's `rolled` progress, `last`

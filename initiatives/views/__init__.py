@@ -13,7 +13,21 @@ from functools import partial
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -42,7 +56,6 @@ from ..models import (
     PlanItem,
     ProgressReport,
     ReportingPeriod,
-    Responsibility,
     Role,
     Schedule,
     Source,
@@ -155,24 +168,91 @@ def configured_table(request, table_class, queryset, prefix, caption, count, **k
     return table
 
 
-def figures(items, plan, as_of=None):
-    """What a summary needs of each item of a PlanItem queryset of `plan`, read as tuples, not
-    models, in one query: a list of rows for each kind, with the outcome once it has closed;
-    as of a past day `as_of`, with the status and due date of then.
+def figure_rows(items, plan, as_of=None):
+    """`items` with the figures a summary reads (today's stored ones, or those of a past day
+    or of a closed round computed set-based: PlanItemQuerySet.with_progress(every=True))."""
+    return items.with_outcome(plan, every=True, **figures_on(as_of)).order_by()
 
-    A summary covers every item (thousands on a large plan); building a model, its related rows
-    and its table cells for each would cost far more than the database's work. The figures
-    are computed set-based, each target's once (PlanItemQuerySet.joined_progress()).
-    """
-    rows = {kind: [] for kind in ItemKind.values}
-    rows_of = items.with_outcome(plan, every=True, **figures_on(as_of)).order_by()
-    asked = [*FIGURE_FIELDS, "outcome"]
-    if as_of is not None:
-        asked = [f"{name}_then" if name in ("status", "due_date") else name for name in asked]
-    for values in rows_of.values_list(*asked):
-        row = FigureRow(*values)
-        rows[row.kind].append(row)
-    return rows
+
+def figure_names(as_of, names=(*FIGURE_FIELDS, "outcome")):
+    """The names to read `names` by: as of a past day, the status and due date of then."""
+    if as_of is None:
+        return list(names)
+    return [f"{name}_then" if name in ("status", "due_date") else name for name in names]
+
+
+# What a summary counts items by (summarise()); a Tally stands for the `n` items alike in all.
+TALLY_KEYS = (
+    "kind",
+    "focus_area",
+    "status",
+    "schedule",
+    "no_report",
+    "stale",
+    "disagreement",
+    "outcome",
+)
+Tally = namedtuple("Tally", [*TALLY_KEYS, "n", "total", "known", "last_reported"])
+
+
+def tallies(items, plan, as_of=None, by=None):
+    """A summary's counts of the PlanItem queryset `items` of `plan`, made by the database: a
+    Tally for each combination of TALLY_KEYS found, with the number of items, the sum and
+    number of their known progress and the latest report behind them. Grouped also by the
+    field or fields `by`, when given: pairs of (the value or values of `by`, Tally).
+    Thousands of items come back as a few hundred rows, whatever the size of the plan."""
+    today = as_of or clock.today()
+    cutoff = progress.stale_cutoff(today)
+    rows = figure_rows(items, plan, as_of).annotate(
+        stale=Case(
+            When(last_reported__lt=cutoff, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    names = figure_names(as_of, TALLY_KEYS)
+    by = (by,) if isinstance(by, str) else tuple(by or ())
+    grouped = rows.values(*by, *names).annotate(
+        n=Count("pk"),
+        total=Sum("progress"),
+        known=Count("progress"),
+        latest=Max("last_reported"),
+    )
+    found = []
+    for row in grouped:
+        tally = Tally(
+            *(row[name] for name in names),
+            row["n"],
+            row["total"] or 0,
+            row["known"],
+            row["latest"],
+        )
+        if not by:
+            found.append(tally)
+        else:
+            key = tuple(row[name] for name in by)
+            found.append((key[0] if len(by) == 1 else key, tally))
+    return found
+
+
+def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
+    """The first `limit` items that need asking (behind schedule, overdue or not reported),
+    the most overdue first, then behind, then not reported within its grace; by due date and
+    code within each: FigureRows, picked by the database."""
+    due = "due_date_then" if as_of is not None else "due_date"
+    rows = (
+        figure_rows(items, plan, as_of)
+        .filter(Q(schedule__in=BEHIND) | Q(no_report=True))
+        .annotate(
+            rank=Case(
+                When(schedule__in=BEHIND, then=F("schedule")),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", F(due).asc(nulls_last=True), "code")
+    )
+    return [FigureRow(*values) for values in rows.values_list(*figure_names(as_of))[:limit]]
 
 
 def describe(model, link):
@@ -195,25 +275,72 @@ def needs_asking(item):
     return item.schedule in BEHIND or bool(item.no_report)
 
 
+def tally_of(item, cutoff):
+    """A Tally of one item (a model or a FigureRow with its figures), or the Tally given."""
+    if isinstance(item, Tally):
+        return item
+    stale = item.last_reported is not None and item.last_reported < cutoff
+    known = item.progress is not None
+    return Tally(
+        item.kind,
+        None,  # the area, which a summary does not count by (and a model would read)
+        item.status,
+        item.schedule,
+        item.no_report,
+        stale,
+        item.disagreement,
+        getattr(item, "outcome", None),
+        1,
+        item.progress if known else 0,
+        int(known),
+        item.last_reported,
+    )
+
+
 def summarise(items, today):
-    """Counts by status and schedule position, and the mean known progress, of items or
-    their figures; `behind` counts those behind schedule, overdue or with no report yet."""
-    statuses = Counter(item.status for item in items)
-    schedules = Counter(item.schedule for item in items)
+    """Counts by status and schedule position, and the mean known progress, of items, their
+    figures or tallies of them; `behind` counts those behind schedule, overdue or with no
+    report yet."""
     cutoff = progress.stale_cutoff(today)  # progress.is_stale(), with the cutoff read once
+    statuses, schedules, outcomes = Counter(), Counter(), Counter()
+    count = total = known = behind = no_report = stale = disagrees = 0
+    for item in items:
+        tally = tally_of(item, cutoff)
+        count += tally.n
+        total += tally.total
+        known += tally.known
+        statuses[tally.status] += tally.n
+        schedules[tally.schedule] += tally.n
+        outcomes[tally.outcome] += tally.n
+        behind += tally.n if needs_asking(tally) else 0
+        no_report += tally.n if tally.no_report else 0
+        stale += tally.n if tally.stale else 0
+        disagrees += tally.n if tally.disagreement is not None else 0
     return {
-        "count": len(items),
-        "progress": mean(item.progress for item in items),
+        "count": count,
+        "progress": total / known if known else None,
         "statuses": [(label, statuses[value]) for value, label in Status.choices],
         "schedules": [(value, schedules[value]) for value in SCHEDULES],
-        "behind": sum(needs_asking(item) for item in items),
-        "no_report": sum(bool(item.no_report) for item in items),
-        "stale": sum(
-            item.last_reported is not None and item.last_reported < cutoff for item in items
-        ),
-        "disagrees": sum(item.disagreement is not None for item in items),
-        "outcomes": outcome_counts(items),
+        "behind": behind,
+        "no_report": no_report,
+        "stale": stale,
+        "disagrees": disagrees,
+        "outcomes": [(outcome, outcomes[outcome.value]) for outcome in Outcome],
     }
+
+
+def led_tallies(plan, as_of=None):
+    """{member pk: [Tally]} of the items of `plan` each member leads, and {member pk: number}
+    of those it co-leads: one query, grouped by member and role."""
+    led, co = defaultdict(list), defaultdict(int)
+    items = PlanItem.objects.in_plan(plan)
+    by = ("responsibilities__member", "responsibilities__role")
+    for (member, role), tally in tallies(items, plan, as_of, by=by):
+        if role == Role.LEAD:
+            led[member].append(tally)
+        else:
+            co[member] += tally.n
+    return led, co
 
 
 def crosstab(lists, key):
@@ -490,8 +617,9 @@ def progress_cell(value):
 
 
 def dashboard(request, plan=None):
-    """The whole plan at a glance. Summaries are worked out from every item's figures; only
-    the items listed as behind schedule are built as models. `?_export=csv` or `json`
+    """The whole plan at a glance. Summaries are counted by the database from every item's
+    figures (tallies()); only the items listed as behind schedule are read and built as
+    models. `?_export=csv` or `json`
     downloads its headline targets."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
@@ -504,28 +632,17 @@ def dashboard(request, plan=None):
         filename = f"headline-targets.{export_format}"
         return streamed_download(headline_rows(headlines), export_format, filename)
     today = as_of or clock.today()
-    rows = figures(PlanItem.objects.in_plan(plan), plan, as_of)
-    lists = []
+    items = PlanItem.objects.in_plan(plan)
+    counted = defaultdict(list)
     areas = defaultdict(list)
-    behind = []
-    for model, _table, _prefix, list_url in LISTS:
-        kind_rows = rows[model.KIND]
-        lists.append({**describe(model, plan.reverse(list_url)), **summarise(kind_rows, today)})
-        for row in kind_rows:
-            areas[row.focus_area].append(row)
-            if needs_asking(row):
-                # The most overdue first, then behind, then not reported within its grace.
-                rank = row.schedule if row.schedule in BEHIND else 0
-                behind.append((rank, row.due_date or date.max, row.code, row))
-    behind.sort(key=lambda entry: entry[:3])
-
-    by_pk = {row.pk: row for kind_rows in rows.values() for row in kind_rows}
-    led = defaultdict(list)
-    co = defaultdict(list)
-    responsibilities = Responsibility.objects.filter(item__plan=plan).order_by()
-    for item, member, role in responsibilities.values_list("item", "member", "role"):
-        (led if role == Role.LEAD else co)[member].append(by_pk[item])
-
+    for tally in tallies(items, plan, as_of):
+        counted[tally.kind].append(tally)
+        areas[tally.focus_area].append(tally)
+    lists = [
+        {**describe(model, plan.reverse(list_url)), **summarise(counted[model.KIND], today)}
+        for model, _table, _prefix, list_url in LISTS
+    ]
+    led, co = led_tallies(plan, as_of)
     area_names = FocusArea.objects.in_bulk(list(areas))
     members = Member.objects.filter(pk__in={*led, *co}).order_by("position")
     headlines, monitored = plan_headlines(plan, as_of)
@@ -538,19 +655,19 @@ def dashboard(request, plan=None):
             "as_of": as_of,
             "lists": lists,
             "by_area": [
-                {"area": area_names[pk], **summarise(items, today)}
-                for pk, items in sorted(areas.items(), key=lambda pair: area_names[pair[0]].number)
+                {"area": area_names[pk], **summarise(counts, today)}
+                for pk, counts in sorted(areas.items(), key=lambda pair: area_names[pair[0]].number)
             ],
             "by_member": [
                 {
                     "member": member,
-                    "co_count": len(co[member.pk]),
+                    "co_count": co.get(member.pk, 0),
                     **summarise(led[member.pk], today),
                 }
                 for member in members
             ],
-            "behind": [shown_item(row, plan) for *_key, row in behind[:BEHIND_SHOWN]],
-            "behind_count": len(behind),
+            "behind": [shown_item(row, plan) for row in behind_rows(items, plan, as_of)],
+            "behind_count": sum(entry["behind"] for entry in lists),
             "headlines": headlines,
             "monitored": monitored,
             "headline_tally": headline_tally(headlines),
@@ -561,7 +678,7 @@ def dashboard(request, plan=None):
             # A closed round's overview is its final balance (includes/final_balance.html).
             "closed": plan.is_closed(today),
             "outcome_rows": outcome_rows(lists),
-            "last_report": last_report(by_pk.values()),
+            "last_report": last_report([tally for kind in counted.values() for tally in kind]),
             "reporting": reporting_standing(plan, today),
         },
     )
@@ -594,16 +711,18 @@ def summary_sections(request, plan, queryset_of, table_options, link_query, as_o
     a table of one page of them (as of a past day `as_of`, if given)."""
     sections = []
     today = as_of or clock.today()
-    rows = figures(queryset_of(PlanItem), plan, as_of)
+    counted = defaultdict(list)
+    for tally in tallies(queryset_of(PlanItem), plan, as_of):
+        counted[tally.kind].append(tally)
     for model, table_class, prefix, list_url in LISTS:
-        kind_rows = rows[model.KIND]
+        kind_rows = counted[model.KIND]
         table = configured_table(
             request,
             table_class,
             queryset_of(model).with_outcome(plan, **figures_on(as_of)).for_table(as_of),
             prefix,
             SHORT_NAMES[model],
-            len(kind_rows),
+            sum(tally.n for tally in kind_rows),
             closed=plan.is_closed(today),
             as_of=as_of,
             **table_options,

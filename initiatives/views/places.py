@@ -1,9 +1,10 @@
 """Who and what: the index of the plan's members and of its focus areas, and a map of the
 members coloured by how much of what each leads is behind.
 
-Their figures are the overview's: every item's figures read once (`figures`) and summarised
-per member and per area (`summarise`), so a member's row here, on the overview and on its own
-page agree. Each page costs a fixed number of queries, whatever the size of the plan."""
+Their figures are the overview's: every item's figures counted by the database per member and
+per area (`tallies`, `led_tallies`) and summarised (`summarise`), so a member's row here, on
+the overview and on its own page agree. Each page costs a fixed number of queries, whatever the
+size of the plan."""
 
 from collections import defaultdict
 
@@ -13,16 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import clock
 from ..as_of import requested_as_of
-from ..models import FocusArea, Member, PlanItem, Responsibility, Role
+from ..models import FocusArea, Member, PlanItem
 from ..tables import streamed_download
 from . import (
     LISTS,
     NotOffered,
     download_refused,
-    figures,
+    led_tallies,
     progress_cell,
     requested_download,
     summarise,
+    tallies,
     viewed_plan,
 )
 
@@ -44,30 +46,18 @@ SHADES = (
 NOTHING_LED = {"label": _("leads nothing"), "fill": "#eceff1", "ink": "#123"}
 
 
-def item_rows(plan, as_of):
-    """Every item's figures of `plan`, in one query: {pk: row} and the rows of each kind."""
-    rows = figures(PlanItem.objects.in_plan(plan), plan, as_of)
-    by_pk = {row.pk: row for kind_rows in rows.values() for row in kind_rows}
-    return by_pk, rows
-
-
 def member_standings(plan, as_of):
     """A summary of what each member of `plan` leads, with how many items it co-leads, in
-    the members' order: two queries besides the items' figures."""
+    the members' order: three queries, counted by the database (tallies())."""
     today = as_of or clock.today()
-    by_pk, _rows = item_rows(plan, as_of)
-    led = defaultdict(list)
-    co = defaultdict(list)
-    responsibilities = Responsibility.objects.filter(item__plan=plan).order_by()
-    for item, member, role in responsibilities.values_list("item", "member", "role"):
-        (led if role == Role.LEAD else co)[member].append(by_pk[item])
+    led, co = led_tallies(plan, as_of)
     members = Member.objects.filter(pk__in={*led, *co}).order_by("position", "slug")
     standings = []
     for member in members:
         summary = summarise(led[member.pk], today)
         share, colour = shade(summary["behind"], summary["count"])
         standings.append(
-            {"member": member, "co_count": len(co[member.pk]), "share": share, "shade": colour}
+            {"member": member, "co_count": co.get(member.pk, 0), "share": share, "shade": colour}
             | summary
         )
     return standings
@@ -176,18 +166,16 @@ def area_list(request, plan=None):
     except NotOffered:
         return download_refused()
     today = as_of or clock.today()
-    _by_pk, rows = item_rows(plan, as_of)
     kinds = [model.KIND for model, *_rest in LISTS]
     by_area = defaultdict(lambda: {kind: [] for kind in kinds})
-    for kind in kinds:
-        for row in rows[kind]:
-            by_area[row.focus_area][kind].append(row)
+    for tally in tallies(PlanItem.objects.in_plan(plan), plan, as_of):
+        by_area[tally.focus_area][tally.kind].append(tally)
     areas = FocusArea.objects.filter(pk__in=list(by_area)).order_by("number")
     names = [model._meta.verbose_name_plural for model, *_rest in LISTS]
     summaries = [
         {
             "area": area,
-            "kind_counts": [len(by_area[area.pk][kind]) for kind in kinds],
+            "kind_counts": [sum(t.n for t in by_area[area.pk][kind]) for kind in kinds],
             **summarise([row for kind in kinds for row in by_area[area.pk][kind]], today),
         }
         for area in areas

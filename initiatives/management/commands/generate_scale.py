@@ -22,6 +22,7 @@ from initiatives.models import (
     CooperationProject,
     FocusArea,
     Initiative,
+    ItemFigures,
     Member,
     Plan,
     PlanItem,
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.clear()
             counts = Generator(plan, members, areas, random.Random(seed)).run(factor)
+            ItemFigures.objects.rebuild()  # bulk inserts send no signal
             analyze()
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Added {summary} (all marked synthetic)."))
@@ -100,6 +102,7 @@ class Command(BaseCommand):
             "item": PlanItem._meta.db_table,
         }
         removed = 0
+        ItemFigures.objects.clear()  # rebuilt below, without the rows deleted here
         with connection.cursor() as cursor:
             for model, condition in statements:
                 parameter = SOURCE_KEY if "key =" in condition else f"{PREFIX}%"
@@ -108,6 +111,7 @@ class Command(BaseCommand):
                     [parameter],
                 )
                 removed += cursor.rowcount
+        ItemFigures.objects.rebuild()
         data_changed()  # plain SQL and bulk inserts send no signal
         return removed
 
