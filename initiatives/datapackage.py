@@ -75,6 +75,8 @@ def flag(name, description=""):
 
 
 ILLUSTRATIVE = flag("is_illustrative", _("Demo content that the source documents do not state."))
+CODE = text("code", _("Its code, unique within the plan."))
+IDENTIFIER = text("id", _("A stable identifier."))
 
 
 def cell(value):
@@ -137,17 +139,8 @@ def target_rows(plan, request):
         targets,
         "code",
         "item__code",
-        "name_en",
-        "name_zh",
-        "unit_en",
-        "unit_zh",
-        "measure",
-        "direction",
-        "baseline_value",
-        "baseline_date",
-        "target_value",
-        "target_qualifier",
-        "target_date",
+        *Target.NAME_FIELDS,
+        *Target.MEASURE_FIELDS,
         "source__key",
         "latest_value",
         "latest_as_of",
@@ -375,7 +368,7 @@ TABLES = (
         _("Items"),
         _("The initiatives, cooperation projects and tasks, with their figures as of today."),
         (
-            text("code", _("Its code, unique within the plan.")),
+            CODE,
             text("kind", _("initiative, project or task")),
             text("parent", _("For a task: the initiative or project it supports.")),
             text("title_en"),
@@ -404,7 +397,7 @@ TABLES = (
         _("Targets"),
         _("What each item promises, measured, with its latest approved figure."),
         (
-            text("code", _("Its code, unique within the plan.")),
+            CODE,
             text("item"),
             text("name_en"),
             text("name_zh"),
@@ -434,7 +427,7 @@ TABLES = (
         _("Approved reports"),
         _("Every approved progress report, those later corrected included."),
         (
-            text("id", _("A stable identifier.")),
+            IDENTIFIER,
             text("target"),
             text("item"),
             text("member", _("The member the figure is for; empty for the whole region.")),
@@ -468,7 +461,7 @@ TABLES = (
         _("Revisions"),
         _("Approved changes to an item's dates or a target's terms."),
         (
-            text("id", _("A stable identifier.")),
+            IDENTIFIER,
             text("item"),
             text("target", _("Empty for a change to the item's own dates.")),
             Field("changes", "object", _("Each changed field, with its old and new value.")),
@@ -488,7 +481,7 @@ TABLES = (
         _("Status changes"),
         _("Each change of an item's status, with its reason."),
         (
-            text("id", _("A stable identifier.")),
+            IDENTIFIER,
             text("item"),
             text("old_status"),
             text("new_status"),

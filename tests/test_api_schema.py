@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode, checks
 
 from initiatives.api.conventions import Pages
+from tests.shared import API_LISTS
 from tests.site_data import build_site
 
 # Schemathesis's response checks: no 500, and every status, content type, header and body as
@@ -69,21 +70,7 @@ def test_the_schema_in_yaml(client):
         assert b"openapi: 3." in response.content
 
 
-LISTS = {
-    "plans",
-    "initiatives",
-    "projects",
-    "tasks",
-    "targets",
-    "reports",
-    "revisions",
-    "status-changes",
-    "members",
-    "areas",
-    "sources",
-    "editions",
-    "periods",
-}
+LISTS = {name.replace("_", "-") for name in API_LISTS}  # as their addresses spell them
 
 
 def test_every_list_is_described_with_its_errors(document):

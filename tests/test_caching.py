@@ -71,6 +71,17 @@ def site(db):
     return build_site()
 
 
+OTHER = "other-2027-2029"
+
+
+@pytest.fixture
+def other(site):
+    """A second plan, the next round, with the same small data as the current one."""
+    other = factories.plan(OTHER, start=2027)
+    build_site(plan=other)
+    return other
+
+
 @pytest.fixture
 def public():
     """An anonymous visitor: no session cookie, so the cache applies."""
@@ -503,38 +514,30 @@ class TestOnlyPublicWritesEmptyTheCache:
 class TestPlanAddresses:
     """Each plan's pages are kept apart under their own addresses, and never stale."""
 
-    OTHER = "other-2027-2029"
-
-    @pytest.fixture
-    def other(self, site):
-        other = factories.plan(self.OTHER, start=2027)
-        build_site(plan=other)
-        return other
-
     def test_a_plans_pages_are_cached_apart_from_the_current_plans(self, public, other):
-        urls = [f"/plans/{self.OTHER}/tasks/T-101/", f"/zh-hans/plans/{self.OTHER}/tasks/T-101/"]
-        pages = read_all(public, [*urls, "/tasks/T-101/", f"/api/tasks/?plan={self.OTHER}"])
+        urls = [f"/plans/{OTHER}/tasks/T-101/", f"/zh-hans/plans/{OTHER}/tasks/T-101/"]
+        pages = read_all(public, [*urls, "/tasks/T-101/", f"/api/tasks/?plan={OTHER}"])
         etags = {public.get(url)["ETag"] for url in pages}
         assert len(etags) == len(pages)
 
         task = Task.objects.get(plan=other, code="T-101")
         task.title_en, task.title_zh = "Only in the later plan", "仅在后一规划"
         task.save()
-        for url in [*urls, f"/plans/{self.OTHER}/tasks/", f"/api/tasks/?plan={self.OTHER}"]:
+        for url in [*urls, f"/plans/{OTHER}/tasks/", f"/api/tasks/?plan={OTHER}"]:
             title = "仅在后一规划" if url.startswith("/zh-hans/") else "Only in the later plan"
             assert title in public.get(url).getvalue().decode(), url
         assert "Only in the later plan" not in public.get("/tasks/T-101/").getvalue().decode()
         assert_current(public, pages, must_change=urls)
 
     def test_a_new_current_plan_shows_at_once_at_the_short_addresses(self, public, other):
-        before = read_all(public, ["/", "/tasks/T-101/", f"/plans/{self.OTHER}/"])
+        before = read_all(public, ["/", "/tasks/T-101/", f"/plans/{OTHER}/"])
         Plan = type(other)
         current = Plan.objects.get(is_current=True)
         current.is_current = False
         current.save()
         other.is_current = True
         other.save()
-        assert f'<span aria-current="true" title="Plan {self.OTHER}">' in (
+        assert f'<span aria-current="true" title="Plan {OTHER}">' in (
             public.get("/").getvalue().decode()
         )
         assert_current(public, before, must_change=list(before))
@@ -683,16 +686,8 @@ class TestStaleWhileRendering:
 
 
 class TestInvalidationPerPlan:
-    OTHER = "other-2027-2029"
-
-    @pytest.fixture
-    def other(self, site):
-        other = factories.plan(self.OTHER, start=2027)
-        build_site(plan=other)
-        return other
-
     def test_a_write_in_one_plan_leaves_the_others_pages_cached(self, public, other):
-        theirs, ours = f"/plans/{self.OTHER}/tasks/T-101/", "/tasks/T-101/"
+        theirs, ours = f"/plans/{OTHER}/tasks/T-101/", "/tasks/T-101/"
         read_all(public, [theirs, ours, "/api/tasks/"])
         task = Task.objects.get(plan=other, code="T-101")
         task.title_en = "Only in the later plan"
@@ -708,7 +703,7 @@ class TestInvalidationPerPlan:
         assert public.get(theirs)["X-Page-Cache"] == "miss"
 
     def test_a_write_of_no_plan_empties_every_plans_pages(self, public, other):
-        pages = [f"/plans/{self.OTHER}/", "/", f"/plans/{self.OTHER}/members/anhui/"]
+        pages = [f"/plans/{OTHER}/", "/", f"/plans/{OTHER}/members/anhui/"]
         read_all(public, pages)
         member = factories.member("anhui")
         member.name_en = "Anhui Province"

@@ -86,22 +86,8 @@ class TargetAdmin(RevisingAdminMixin, ImportExportTrackerAdmin):
     inlines = (ReportInline,)
     readonly_fields = ("latest", "progress_display", "report_link", "updated_at")
     fieldsets = (
-        (None, {"fields": ("code", "item", "name_en", "name_zh", "unit_en", "unit_zh")}),
-        (
-            _("Measure"),
-            {
-                "fields": (
-                    "measure",
-                    "direction",
-                    "baseline_value",
-                    "baseline_date",
-                    "target_value",
-                    "target_qualifier",
-                    "target_date",
-                    "revision_reason",
-                )
-            },
-        ),
+        (None, {"fields": ("code", "item", *Target.NAME_FIELDS)}),
+        (_("Measure"), {"fields": (*Target.MEASURE_FIELDS, "revision_reason")}),
         (_("Progress"), {"fields": ("latest", "progress_display", "report_link")}),
         (
             _("Publication"),

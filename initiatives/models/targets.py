@@ -224,6 +224,18 @@ class Target(Governed, Versioned, models.Model):
         "target_qualifier",
         "target_date",
     )
+    # What a target says and how it is measured, in the order the data package, the import
+    # and export and the admin's form list them.
+    NAME_FIELDS = ("name_en", "name_zh", "unit_en", "unit_zh")
+    MEASURE_FIELDS = (
+        "measure",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_qualifier",
+        "target_date",
+    )
 
     code = models.CharField(
         _("code"),

@@ -95,22 +95,28 @@ def tiles(standings):
     return shown, columns * (TILE + GAP) - GAP, lines * (TILE + GAP) - GAP
 
 
-def member_list(request, plan=None):
-    """Every member of the plan, with what it leads and co-leads and how far it is."""
+def members_page(request, plan):
+    """What both pages of the members show: (None, {plan, plans, as_of, by_member}); or, when
+    `?_export=` asks for a download of the members' table, (its response, None)."""
     plan, plans = viewed_plan(plan)
     as_of = requested_as_of(request, plan)
     try:
         export_format = requested_download(request)
     except NotOffered:
-        return download_refused()
+        return download_refused(), None
     standings = member_standings(plan, as_of)
     if export_format:
-        return streamed_download(member_rows(standings), export_format, f"members.{export_format}")
-    return render(
-        request,
-        "initiatives/member_list.html",
-        {"plan": plan, "plans": plans, "as_of": as_of, "by_member": standings},
-    )
+        rows = member_rows(standings)
+        return streamed_download(rows, export_format, f"members.{export_format}"), None
+    return None, {"plan": plan, "plans": plans, "as_of": as_of, "by_member": standings}
+
+
+def member_list(request, plan=None):
+    """Every member of the plan, with what it leads and co-leads and how far it is."""
+    download, shown = members_page(request, plan)
+    if download:
+        return download
+    return render(request, "initiatives/member_list.html", shown)
 
 
 def member_rows(standings):
@@ -194,24 +200,16 @@ def member_map(request, plan=None):
     """A tile map of the plan's members, each coloured by the share of what it leads that is
     behind, overdue or not reported, with the same figures in a table beside it; its
     downloads are the members' table's."""
-    plan, plans = viewed_plan(plan)
-    as_of = requested_as_of(request, plan)
-    try:
-        export_format = requested_download(request)
-    except NotOffered:
-        return download_refused()
-    standings = member_standings(plan, as_of)
-    if export_format:
-        return streamed_download(member_rows(standings), export_format, f"members.{export_format}")
-    shown, width, height = tiles(standings)
+    download, shown = members_page(request, plan)
+    if download:
+        return download
+    placed, width, height = tiles(shown.pop("by_member"))  # the map's table reads the tiles
     return render(
         request,
         "initiatives/member_map.html",
         {
-            "plan": plan,
-            "plans": plans,
-            "as_of": as_of,
-            "tiles": shown,
+            **shown,
+            "tiles": placed,
             "width": width,
             "height": height,
             "tile": TILE,
