@@ -179,8 +179,11 @@ class PlanItemQuerySet(models.QuerySet):
         from .targets import Target
 
         items = self.order_by().values("pk")
+        # The items and their tasks, as one set of keys: an OR across the join to the items
+        # would read every target of the plan, whatever the items asked for.
+        held = PlanItem.objects.filter(Q(pk__in=items) | Q(parent__in=items)).values("pk")
         targets = CTE(
-            Target.objects.filter(Q(item__in=items) | Q(item__parent__in=items))
+            Target.objects.filter(item__in=held)
             .order_by()
             .with_progress(today, approved_by, dated=dated)
             .annotate(goal=flag(progress.has_goal(goal_term(approved_by))))
