@@ -1,7 +1,9 @@
 """Derived figures: target progress, roll-up into projects and initiatives, schedule position."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from itertools import takewhile
 
 import pytest
 from django.db import connection
@@ -471,6 +473,45 @@ class TestCompiledFigures:
             list(Task.objects.with_progress(TODAY))
         list(Task.objects.with_progress(date(2025, 7, 2)))
         assert built == [TODAY, date(2025, 7, 2)]
+
+
+def test_a_page_of_items_checks_only_its_own_rows_targets(make):
+    """The status check of a page of rows (is a completed item's target short of its goal?)
+    is read per row: PostgreSQL never builds it as a hashed subplan from every target of
+    every plan with its progress, which at 100x cost more than the rest of the task table."""
+    done = make.task(status="completed")
+    make.report(make.target(done, target_value=10), value=10)
+    # Many items and few targets, as the planner sees them: where hashing pays most.
+    Task.objects.bulk_create(
+        Task(plan=done.plan, focus_area=done.focus_area, code=f"T-{n}", title_en="Task")
+        for n in range(500, 800)
+    )
+    tasks = Task.objects.with_progress(TODAY).for_table().order_by("code")[:25]
+    assert tasks[0] == done and tasks[0].disagreement is None
+    if connection.vendor != "postgresql":
+        return
+    sql, params = tasks.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE initiatives_planitem")
+        cursor.execute("ANALYZE initiatives_target")
+        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
+        lines = [row[0] for row in cursor.fetchall()]
+    plan = "\n".join(lines)
+    hashed = set(re.findall(r"hashed (SubPlan \d+)\)", plan))
+    assert hashed, plan  # the approved revisions are: a few rows, no figures
+    for name in hashed:
+        assert "initiatives_target" not in subplan(lines, name), plan
+
+
+def subplan(lines, name):
+    """The lines of an EXPLAIN under its `name` ("SubPlan 3"): those indented deeper."""
+    start = next(i for i, line in enumerate(lines) if line.strip() == name)
+
+    def depth(line):
+        return len(line) - len(line.lstrip())
+
+    inside = takewhile(lambda line: depth(line) > depth(lines[start]), lines[start + 1 :])
+    return "\n".join(inside)
 
 
 def test_the_latest_region_wide_report_is_read_from_its_own_index(make):
