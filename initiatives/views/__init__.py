@@ -195,12 +195,13 @@ TALLY_KEYS = (
 Tally = namedtuple("Tally", [*TALLY_KEYS, "n", "total", "known", "last_reported"])
 
 
-def tallies(items, plan, as_of=None, by=None):
+def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
     """A summary's counts of the PlanItem queryset `items` of `plan`, made by the database: a
-    Tally for each combination of TALLY_KEYS found, with the number of items, the sum and
-    number of their known progress and the latest report behind them. Grouped also by the
-    field or fields `by`, when given: pairs of (the value or values of `by`, Tally).
-    Thousands of items come back as a few hundred rows, whatever the size of the plan."""
+    Tally for each combination of `keys` (TALLY_KEYS, or fewer: the others are None) found,
+    with the number of items, the sum and number of their known progress and the latest
+    report behind them. Grouped also by the field or fields `by`, when given: pairs of (the
+    value or values of `by`, Tally). Thousands of items come back as a few hundred rows,
+    whatever the size of the plan."""
     today = as_of or clock.today()
     cutoff = progress.stale_cutoff(today)
     rows = figure_rows(items, plan, as_of).annotate(
@@ -210,9 +211,10 @@ def tallies(items, plan, as_of=None, by=None):
             output_field=BooleanField(),
         )
     )
-    names = figure_names(as_of, TALLY_KEYS)
+    names = dict(zip(TALLY_KEYS, figure_names(as_of, TALLY_KEYS), strict=True))
+    grouped_by = [names[key] for key in TALLY_KEYS if key in keys]
     by = (by,) if isinstance(by, str) else tuple(by or ())
-    grouped = rows.values(*by, *names).annotate(
+    grouped = rows.values(*by, *grouped_by).annotate(
         n=Count("pk"),
         total=Sum("progress"),
         known=Count("progress"),
@@ -221,7 +223,7 @@ def tallies(items, plan, as_of=None, by=None):
     found = []
     for row in grouped:
         tally = Tally(
-            *(row[name] for name in names),
+            *(row[names[key]] if key in keys else None for key in TALLY_KEYS),
             row["n"],
             row["total"] or 0,
             row["known"],
@@ -329,13 +331,18 @@ def summarise(items, today):
     }
 
 
+# What the members' tables show of what each leads: how many, how far, how many behind and
+# not reported; grouped by these alone, each member's items come back as a few rows.
+MEMBER_KEYS = ("schedule", "no_report")
+
+
 def led_tallies(plan, as_of=None):
-    """{member pk: [Tally]} of the items of `plan` each member leads, and {member pk: number}
-    of those it co-leads: one query, grouped by member and role."""
+    """{member pk: [Tally]} of the items of `plan` each member leads (by MEMBER_KEYS only),
+    and {member pk: number} of those it co-leads: one query, grouped by member and role."""
     led, co = defaultdict(list), defaultdict(int)
     items = PlanItem.objects.in_plan(plan)
     by = ("responsibilities__member", "responsibilities__role")
-    for (member, role), tally in tallies(items, plan, as_of, by=by):
+    for (member, role), tally in tallies(items, plan, as_of, by=by, keys=MEMBER_KEYS):
         if role == Role.LEAD:
             led[member].append(tally)
         else:
