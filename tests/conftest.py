@@ -2,7 +2,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -96,6 +98,14 @@ def empty_cache():
     rolls back (which sends no signal), nor one test's failed sign-ins slow down the next."""
     cache.clear()
     caches["signin"].clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request leaves the language its
+    middleware activated on the thread (an admin page asked for in Chinese, say), and a
+    message the next test reads would otherwise come in that language."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
