@@ -17,7 +17,9 @@ def shared_data(django_db_blocker):
     in a transaction opened before the first of its tests and rolled back after the last.
     Each test still runs in a savepoint of its own inside it, so what one test writes is gone
     before the next (and the autouse `empty_cache` empties the cache before each test)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    block = transaction.atomic()
+    block._from_testcase = True  # as a test case's own: never committed (see caching.on_commit)
+    with django_db_blocker.unblock(), block:
         try:
             yield
         finally:
