@@ -279,33 +279,59 @@ def status_check(schedule, progress, unmet_target, status=None):
 
     `unmet_target` is a condition: one of the item's own targets with a goal is short of it
     or has no approved figure (a target never reported is not met). `status` is the item's
-    (as it was then, as of a past day; the field by default)."""
+    (as it was then, as of a past day; the field by default).
+
+    `schedule` is written once in the SQL, as the subject of a CASE over its values: it is the
+    longest expression of an item's figures, and each mention of it costs its compilation and
+    its evaluation on every row again. The declared statuses each position is checked against
+    exclude one another, and exclude a completed item."""
     status = F("status") if status is None else status
 
     def declared(*statuses):
         return In(status, [value.value for value in statuses])
 
+    def unless(statuses, disagreement):
+        return Case(When(declared(*statuses), then=Value(disagreement.value)), default=None)
+
     return Case(
-        When(
-            declared(Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK)
-            & Exact(schedule, Schedule.OVERDUE.value),
-            then=Value(Disagreement.OVERDUE.value),
-        ),
-        When(
-            declared(Status.NOT_STARTED, Status.ON_TRACK) & Exact(schedule, Schedule.BEHIND.value),
-            then=Value(Disagreement.BEHIND.value),
-        ),
-        When(
-            declared(Status.AT_RISK, Status.DELAYED) & Exact(schedule, Schedule.AHEAD.value),
-            then=Value(Disagreement.AHEAD.value),
-        ),
         When(
             declared(Status.COMPLETED) & (LessThan(progress, 100.0) | unmet_target),
             then=Value(Disagreement.UNMET.value),
         ),
-        default=Value(None),
+        default=Switch(
+            schedule,
+            {
+                Schedule.OVERDUE.value: unless(
+                    (Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK), Disagreement.OVERDUE
+                ),
+                Schedule.BEHIND.value: unless(
+                    (Status.NOT_STARTED, Status.ON_TRACK), Disagreement.BEHIND
+                ),
+                Schedule.AHEAD.value: unless((Status.AT_RISK, Status.DELAYED), Disagreement.AHEAD),
+            },
+            output_field=CharField(),
+        ),
         output_field=CharField(),
     )
+
+
+class Switch(Func):
+    """CASE subject WHEN value THEN result ... END (NULL when none matches): the subject is
+    written, and evaluated, once, where Case() repeats it in each of its conditions."""
+
+    def __init__(self, subject, results, output_field=None):
+        pairs = [part for value, result in results.items() for part in (Value(value), result)]
+        super().__init__(subject, *pairs, output_field=output_field)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        subject, rest = parts[0], parts[1:]
+        whens = " ".join(f"WHEN {rest[i]} THEN {rest[i + 1]}" for i in range(0, len(rest), 2))
+        return f"CASE {subject} {whens} END", params
 
 
 def has_goal(term=F):
