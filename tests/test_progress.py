@@ -457,6 +457,27 @@ class TestCompiledFigures:
         ).distinct()
         assert set(projects) == set(built)
 
+    def test_no_alias_of_djangos_inside_the_compiled_sql(self, plan):
+        """Each template's subqueries have aliases of their own: kept as Django gave them,
+        nested into a query whose alias for the outer row is one of them, the figure read
+        the subquery's own table instead (a project's targets as its tasks' targets)."""
+        from initiatives.models.progress import DJANGO_ALIAS, _compiled
+
+        list(Target.objects.with_progress(TODAY).with_schedule(TODAY))
+        list(CooperationProject.objects.with_progress(TODAY))
+        templates = [template for found in _compiled.values() for template, _, _ in found.values()]
+        assert templates and not any(DJANGO_ALIAS.search(template) for template in templates)
+        # At every depth, the figures of the expressions.
+        for model in (Task, CooperationProject):
+            inner = model.objects.with_progress(TODAY).filter(progress__gte=50).values("pk")
+            within = model.objects.filter(pk__in=model.objects.filter(pk__in=inner).values("pk"))
+            expected = [
+                item.code
+                for item in model.objects.built_progress(TODAY)
+                if (item.progress or 0) >= 50
+            ]
+            assert expected and sorted(within.values_list("code", flat=True)) == sorted(expected)
+
     def test_built_once_per_day(self, plan, monkeypatch):
         from initiatives.models import progress
 

@@ -34,6 +34,8 @@ page costs a fixed number of queries whatever the number of rows. Nothing here i
   left, so the past is read back from the records of each change.
 """
 
+import itertools
+import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -514,7 +516,26 @@ class CompiledSQL(Expression):
 
 
 _compiled = {}
-COMPILED_KEPT = 32  # (model, database, day) entries; a process rarely needs more than two
+_templates = itertools.count(1)
+# A table alias of Django's inside compiled SQL (U0, V1, T3): unquoted, a capital and digits.
+# Nothing else in SQL Django writes has that form; values are parameters.
+DJANGO_ALIAS = re.compile(r'(?<![\w"])([A-Z][0-9]+)(?![\w"])')
+
+
+def own_aliases(sql, connection):
+    """The SQL with each of Django's aliases renamed to one of this template's own.
+
+    Put back into another query, a template's subqueries would otherwise keep the aliases
+    Django gave them at compile time, and one of them may be the alias the enclosing query
+    gives the row the template refers to (its outer table): inside that subquery, the
+    reference would read the subquery's own table instead."""
+    number = next(_templates)
+    return DJANGO_ALIAS.sub(
+        lambda alias: connection.ops.quote_name(f"c{number}_{alias.group(1).lower()}"), sql
+    )
+
+
+COMPILED_KEPT = 32  # (model, database, day, names) entries; a process rarely needs more than ten
 
 
 def compiled_annotations(model, using, today, build, names, approved_by=None, dated=False):
@@ -522,6 +543,7 @@ def compiled_annotations(model, using, today, build, names, approved_by=None, da
     first time for this model, database, day, approval day (None: every approval) and
     `dated` (only the reports dated by the day), and then kept."""
     key = (model, using, connections[using].vendor, today, approved_by, dated, silence_rules())
+    key += tuple(names)
     found = _compiled.get(key)
     if found is None:
         query = build().query
@@ -531,6 +553,7 @@ def compiled_annotations(model, using, today, build, names, approved_by=None, da
         for name in names:
             annotation = query.annotations[name]
             sql, params = compiler.compile(annotation)
+            sql = own_aliases(sql, compiler.connection)
             if CompiledSQL.OUTER in sql:
                 raise ValueError("The compiled SQL already holds the outer-table marker.")
             template = sql.replace(outer, CompiledSQL.OUTER + ".")
