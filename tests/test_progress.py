@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import CooperationProject, Initiative, Schedule, Target, Task, progress
 from initiatives.models.choices import Disagreement
+from initiatives.models.targets import FIGURES
 
 pytestmark = pytest.mark.django_db
 
@@ -494,6 +495,32 @@ class TestCompiledFigures:
             list(Task.objects.with_progress(TODAY))
         list(Task.objects.with_progress(date(2025, 7, 2)))
         assert built == [TODAY, date(2025, 7, 2)]
+
+    @pytest.mark.parametrize("dated", [False, True])
+    def test_targets_the_same_figures_as_the_expressions(self, plan, dated):
+        fields = ("code", *FIGURES, "schedule")
+        day = date(2025, 6, 30) if dated else TODAY
+        compiled = Target.objects.with_progress(day, dated=dated)
+        built = Target.objects.built_progress(day, dated=dated)
+        if not dated:  # a closed round's targets show no schedule
+            compiled, built = compiled.with_schedule(day), built.with_schedule(day)
+        else:
+            fields = fields[:-1]
+        rows = list(compiled.order_by("pk").values_list(*fields))
+        assert rows == list(built.order_by("pk").values_list(*fields))
+        assert any(row[5] is not None for row in rows)
+
+    def test_targets_schedule_compiled_only_over_the_compiled_progress(self, plan):
+        from initiatives.models.progress import CompiledSQL
+
+        compiled = Target.objects.with_progress(TODAY).with_schedule(TODAY)
+        assert isinstance(compiled.query.annotations["schedule"], CompiledSQL)
+        # Over another day's progress, the schedule is built from that progress, not reused.
+        other = Target.objects.with_progress(date(2025, 7, 2), dated=True).with_schedule(TODAY)
+        assert not isinstance(other.query.annotations["schedule"], CompiledSQL)
+        rows = dict(other.values_list("pk", "schedule"))
+        built = Target.objects.built_progress(date(2025, 7, 2), dated=True).with_schedule(TODAY)
+        assert rows == dict(built.values_list("pk", "schedule"))
 
 
 def test_a_page_of_items_checks_only_its_own_rows_targets(make):
