@@ -139,17 +139,36 @@ def scopes_of(plan_id):
     return (None,) if plan_id is None else (plan_scope(plan_id), ALL_PLANS)
 
 
-def on_commit(bump, using=None):
-    """Raise the generations once the write is committed: a page rendered before then is
-    rendered from the rows as they were, and is kept under the generation they were at.
+def bump_on_commit(scopes, using=None):
+    """Raise the generations of `scopes` once the write is committed: a page rendered before
+    then is rendered from the rows as they were, and is kept under the generation they were at.
+
+    However many rows a transaction writes, each generation it touches is raised once, by the
+    first of its callbacks to run at the commit: raised once per row (a task's save sends two
+    signals), a visitor arriving between two raises rendered the page under a generation about
+    to be left, and the next rendered it again. A callback dropped with a rolled-back savepoint
+    leaves its scopes to the others: the pages are then made out of date once too often, never
+    once too few.
 
     Within a test case's transaction, which is never committed and stands for the database
-    (Django's own `durable` check reads it so), the bump is made at once."""
-    blocks = transaction.get_connection(using).atomic_blocks
+    (Django's own `durable` check reads it so), the generations are raised at once."""
+    connection = transaction.get_connection(using)
+    blocks = connection.atomic_blocks
     if blocks and getattr(blocks[0], "_from_testcase", False):
-        bump()
-    else:
-        transaction.on_commit(bump, using=using)
+        bump_generation(*sorted(scopes, key=str))
+        return
+    pending = getattr(connection, "page_cache_pending", None)
+    if pending is None or not connection.run_on_commit:  # what a rollback left: not ours
+        pending = connection.page_cache_pending = set()
+    pending.update(scopes)
+
+    def bump():
+        if pending:
+            ordered = sorted(pending, key=str)  # None (global) sorts as "None"
+            pending.clear()
+            bump_generation(*ordered)
+
+    transaction.on_commit(bump, using=using)
 
 
 def data_changed(using=None, plan=None):
@@ -161,7 +180,7 @@ def data_changed(using=None, plan=None):
     if batch is not None:
         batch.update(scopes)
         return
-    on_commit(lambda: bump_generation(*scopes), using)
+    bump_on_commit(scopes, using)
 
 
 @contextlib.contextmanager
@@ -179,8 +198,7 @@ def one_bump(using=None):
     finally:
         _batch.reset(token)
         if scopes:
-            ordered = sorted(scopes, key=str)  # None (global) sorts as "None"
-            on_commit(lambda: bump_generation(*ordered), using)
+            bump_on_commit(scopes, using)
 
 
 def plan_of(instance, using=None):
@@ -250,6 +268,12 @@ def _report_saving(sender, instance, using=None, **kwargs):
 
 
 def _plan_data_saved(sender, instance=None, created=False, **kwargs):
+    if (
+        sender._meta.proxy
+        and kwargs.get("signal") in FORWARDED
+        and sender._meta.app_label == "initiatives"
+    ):
+        return  # sent again as its concrete model's (apps.forward_to_concrete): counted there
     if shown_publicly(sender, instance, created):
         using = kwargs.get("using")
         # A row loaded as it is (loaddata, a restore) may reach a schema its plan's columns are
@@ -261,6 +285,10 @@ def _plan_data_saved(sender, instance=None, created=False, **kwargs):
 def _migrated(sender, **kwargs):
     # New code or a new schema may render any page differently.
     bump_generation()
+
+
+# The signals the app sends again for a proxy of its own as its concrete model's.
+FORWARDED = (post_save, post_delete)
 
 
 def connect_receivers():

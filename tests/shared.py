@@ -18,7 +18,8 @@ def shared_data(django_db_blocker):
     Each test still runs in a savepoint of its own inside it, so what one test writes is gone
     before the next (and the autouse `empty_cache` empties the cache before each test)."""
     block = transaction.atomic()
-    block._from_testcase = True  # as a test case's own: never committed (see caching.on_commit)
+    # As a test case's own: never committed (see caching.bump_on_commit).
+    block._from_testcase = True
     with django_db_blocker.unblock(), block:
         try:
             yield

@@ -370,6 +370,40 @@ def test_a_write_raises_the_generation_once_at_its_commit_and_not_when_rolled_ba
     assert caching.current_generation() == before[0] + 1
 
 
+@pytest.mark.django_db(transaction=True)  # real commits and a real rollback
+def test_each_generation_is_raised_once_per_commit_however_many_rows_it_wrote(site):
+    # A task's save sends two signals; raised once for each, a visitor arriving between the
+    # two raises rendered every page of the plan under a generation about to be left.
+    task = Task.objects.get(code="T-101")
+    scope = caching.plan_scope(task.plan_id)
+
+    def generations():
+        return [caching.current_generation(s) for s in (None, scope, caching.ALL_PLANS)]
+
+    before = generations()
+    with transaction.atomic():
+        task.title_en = "Renamed once"
+        task.save()
+        Task.objects.get(code="T-102").save()
+    assert generations() == [before[0], before[1] + 1, before[2] + 1]
+    # A write in a rolled-back savepoint leaves the others' raise whole.
+    with transaction.atomic():
+        task.save()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Task.objects.get(code="T-102").save()
+            raise RuntimeError("rolled back")
+    assert generations() == [before[0], before[1] + 2, before[2] + 2]
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            task.save()
+            raise RuntimeError("rolled back")
+        task.save()
+    assert generations() == [before[0], before[1] + 3, before[2] + 3]
+    # Outside a transaction each save is its own commit.
+    task.save()
+    assert generations() == [before[0], before[1] + 4, before[2] + 4]
+
+
 def test_pages_are_served_when_the_cache_is_unreachable(public, site):
     unreachable = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
