@@ -184,8 +184,10 @@ class TargetQuerySet(models.QuerySet):
             def term(name):  # item__start_date: the alias item_start_date_then
                 return F(name.replace("__", "_") + progress.THEN)
 
-        elif self.query.annotations.get("progress") == compiled_figures(self.db, today)["progress"]:
-            return self.annotate(schedule=compiled_figures(self.db, today)["schedule"])
+        else:
+            compiled = compiled_figures(self.db, today)
+            if self.query.annotations.get("progress") == compiled["progress"]:
+                return self.annotate(schedule=compiled["schedule"])
         return self.annotate(schedule=progress.target_schedule_position(F("progress"), today, term))
 
     def with_outlook(self, today=None, approved_by=None):
