@@ -644,7 +644,9 @@ class ProgressReport(Versioned, models.Model):
                 fields=["target", "status", "member", "-as_of"],
                 name="initiatives_report_latest_of",
             ),
-            models.Index(fields=["status", "-as_of"], name="initiatives_report_status"),
+            # The latest approved reports, newest first (the overview's and a member's
+            # updates): with the pk, a scan of the index's first rows, no sort of all of them.
+            models.Index(fields=["status", "-as_of", "-id"], name="initiatives_report_status"),
             # The corrections, which are few: "not replaced by an approved correction" is a
             # lookup per report. On the foreign key's own index, where nearly every row is
             # NULL, SQLite's statistics say each lookup matches every report, and it reads
