@@ -23,7 +23,7 @@ def progress_of(target):
 
 
 def item_with_progress(item, today=TODAY):
-    return type(item).objects.with_progress(today=today).get(pk=item.pk)
+    return type(item).objects.with_progress(today=today, live=True).get(pk=item.pk)
 
 
 class TestTargetProgress:
@@ -438,20 +438,20 @@ class TestCompiledFigures:
     @pytest.mark.parametrize("model", [Initiative, CooperationProject, Task])
     def test_the_same_figures_as_the_expressions(self, plan, model):
         fields = ("code", "progress", "schedule", "last_reported")
-        compiled = list(model.objects.with_progress(TODAY).values_list(*fields))
+        compiled = list(model.objects.with_progress(TODAY, live=True).values_list(*fields))
         built = list(model.objects.built_progress(TODAY).values_list(*fields))
         assert compiled == built
         assert any(row[1] is not None for row in compiled)
 
     def test_inside_a_subquery_the_figures_follow_the_renamed_table(self, plan):
-        behind = Task.objects.with_progress(TODAY).filter(schedule__lt=0).values("pk")
-        outer = Task.objects.with_progress(TODAY).filter(pk__in=behind).order_by("code")
+        behind = Task.objects.with_progress(TODAY, live=True).filter(schedule__lt=0).values("pk")
+        outer = Task.objects.with_progress(TODAY, live=True).filter(pk__in=behind).order_by("code")
         expected = [
             task.code for task in Task.objects.built_progress(TODAY) if (task.schedule or 0) < 0
         ]
         assert expected and [task.code for task in outer] == sorted(expected)
         projects = CooperationProject.objects.filter(
-            children__in=Task.objects.with_progress(TODAY).filter(progress__gte=50)
+            children__in=Task.objects.with_progress(TODAY, live=True).filter(progress__gte=50)
         ).distinct()
         built = CooperationProject.objects.filter(
             children__in=Task.objects.built_progress(TODAY).filter(progress__gte=50)
@@ -465,12 +465,14 @@ class TestCompiledFigures:
         from initiatives.models.progress import DJANGO_ALIAS, _compiled
 
         list(Target.objects.with_progress(TODAY).with_schedule(TODAY))
-        list(CooperationProject.objects.with_progress(TODAY))
+        list(CooperationProject.objects.with_progress(TODAY, live=True))
         templates = [template for found in _compiled.values() for template, _, _ in found.values()]
         assert templates and not any(DJANGO_ALIAS.search(template) for template in templates)
         # At every depth, the figures of the expressions.
         for model in (Task, CooperationProject):
-            inner = model.objects.with_progress(TODAY).filter(progress__gte=50).values("pk")
+            inner = (
+                model.objects.with_progress(TODAY, live=True).filter(progress__gte=50).values("pk")
+            )
             within = model.objects.filter(pk__in=model.objects.filter(pk__in=inner).values("pk"))
             expected = [
                 item.code
@@ -492,8 +494,8 @@ class TestCompiledFigures:
 
         monkeypatch.setattr(Task.objects.none().__class__, "built_progress", counted)
         for _ in range(3):
-            list(Task.objects.with_progress(TODAY))
-        list(Task.objects.with_progress(date(2025, 7, 2)))
+            list(Task.objects.with_progress(TODAY, live=True))
+        list(Task.objects.with_progress(date(2025, 7, 2), live=True))
         assert built == [TODAY, date(2025, 7, 2)]
 
     @pytest.mark.parametrize("dated", [False, True])
@@ -534,7 +536,7 @@ def test_a_page_of_items_checks_only_its_own_rows_targets(make):
         Task(plan=done.plan, focus_area=done.focus_area, code=f"T-{n}", title_en="Task")
         for n in range(500, 800)
     )
-    tasks = Task.objects.with_progress(TODAY).for_table().order_by("code")[:25]
+    tasks = Task.objects.with_progress(TODAY, live=True).for_table().order_by("code")[:25]
     assert tasks[0] == done and tasks[0].disagreement is None
     if connection.vendor != "postgresql":
         return

@@ -1,6 +1,7 @@
-"""Each item's figures of today, stored: a cache with one owner, so that a summary of every
-item (the dashboard, a member's page, an area's page) reads them instead of computing them
-from every target and report of the plan on each request.
+"""Each item's figures of today, stored: a cache with one owner, so that every page of today
+reads them instead of computing them from the targets and reports on each request: a summary
+of every item (the dashboard, a member's page, an area's page) and a page of rows alike (the
+lists, the tables of a member's or an item's page, the API; PlanItemQuerySet.with_progress()).
 
 What is stored is what no calendar day changes: an item's rolled-up progress, the as-of date
 of its latest approved report and whether one of its own targets is short of its goal. The
