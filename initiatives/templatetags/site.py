@@ -157,3 +157,11 @@ def plural_name(model):
 def minutes(duration):
     """A timedelta in whole minutes, rounded up: a wait is never shorter than told."""
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.simple_tag(takes_context=True)
+def table_body(context, table):
+    """The rows of a table's page (tables.table_body()), or None: the template's own then."""
+    from ..tables import table_body as rows
+
+    return rows(table, context)
