@@ -482,6 +482,61 @@ def test_summaries_agree_with_each_items_own_figures(client, make, site):
             assert section["table"].paginator.count == len(items)
 
 
+def test_a_kept_summary_answers_as_its_queryset_built_afresh(make, site, settings, monkeypatch):
+    """The summaries' SQL is compiled once and kept (progress.kept_values()), under what it is
+    made of: on another day, under other settings, once the plan has closed and as of a past
+    day, the kept SQL must say what the queryset built afresh says, dates and booleans read
+    as Django reads them."""
+    from initiatives.models import progress
+    from initiatives.views import behind_rows, led_tallies, tallies, viewed_plan
+
+    make.task(lead="anhui", co=("jiangsu",), focus_area=make.area(2), status="delayed")
+    plan, _plans = viewed_plan(None)
+    items = PlanItem.objects.in_plan(plan)
+    kept = progress.kept_values
+
+    def afresh(items, shape, build):
+        return list(build())
+
+    def summaries(as_of):
+        return (
+            tallies(items, plan, as_of),
+            led_tallies(plan, as_of),
+            behind_rows(items, plan, as_of),
+        )
+
+    cases = [
+        ({}, None),
+        ({"TRACKER_TODAY": date(2024, 3, 1)}, None),
+        ({"TRACKER_NO_REPORT_BEHIND_AT": 5}, None),  # the new task, silent, is behind
+        ({"TRACKER_TODAY": date(2025, 5, 15)}, None),
+        ({"TRACKER_STALE_AFTER_DAYS": 5000}, None),
+        ({"TRACKER_TODAY": date(2027, 3, 1)}, None),  # the round has closed
+        ({}, date(2025, 6, 30)),
+    ]
+    before = None
+    for changed, as_of in cases:
+        for name, value in changed.items():
+            setattr(settings, name, value)
+        monkeypatch.setattr(progress, "kept_values", afresh)
+        fresh = summaries(as_of)
+        monkeypatch.setattr(progress, "kept_values", kept)
+        assert summaries(as_of) == summaries(as_of) == fresh, (changed, as_of)
+        assert fresh != before, (changed, as_of)  # each case moves the figures
+        before = fresh
+
+    built = []
+    rows = PlanItem.objects.values("pk", "due_date", "is_illustrative")
+
+    def counted():
+        built.append(1)
+        return rows
+
+    assert kept(items, ("pks",), counted) == kept(items, ("pks",), counted) == list(rows)
+    assert len(built) == 1
+    assert {type(row["due_date"]) for row in rows} <= {date, type(None)}
+
+
 def test_a_section_table_shows_one_page_and_clamps_the_page_number(client, make, site):
     for number in range(30):
         make.task(code=f"T-{300 + number}", lead="jiangsu")

@@ -203,25 +203,29 @@ def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
     value or values of `by`, Tally). Thousands of items come back as a few hundred rows,
     whatever the size of the plan."""
     today = as_of or clock.today()
-    cutoff = progress.stale_cutoff(today)
-    rows = figure_rows(items, plan, as_of).annotate(
-        stale=Case(
-            When(last_reported__lt=cutoff, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
     names = dict(zip(TALLY_KEYS, figure_names(as_of, TALLY_KEYS), strict=True))
     grouped_by = [names[key] for key in TALLY_KEYS if key in keys]
     by = (by,) if isinstance(by, str) else tuple(by or ())
-    grouped = rows.values(*by, *grouped_by).annotate(
-        n=Count("pk"),
-        total=Sum("progress"),
-        known=Count("progress"),
-        latest=Max("last_reported"),
-    )
+
+    def grouped():
+        rows = figure_rows(items, plan, as_of).annotate(
+            stale=Case(
+                When(last_reported__lt=progress.stale_cutoff(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        return rows.values(*by, *grouped_by).annotate(
+            n=Count("pk"),
+            total=Sum("progress"),
+            known=Count("progress"),
+            latest=Max("last_reported"),
+        )
+
     found = []
-    for row in grouped:
+    for row in progress.kept_values(
+        items, ("tallies", *plan_shape(plan), as_of, by, keys), grouped
+    ):
         tally = Tally(
             *(row[names[key]] if key in keys else None for key in TALLY_KEYS),
             row["n"],
@@ -242,19 +246,34 @@ def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
     the most overdue first, then behind, then not reported within its grace; by due date and
     code within each: FigureRows, picked by the database."""
     due = "due_date_then" if as_of is not None else "due_date"
-    rows = (
-        figure_rows(items, plan, as_of)
-        .filter(Q(schedule__in=BEHIND) | Q(no_report=True))
-        .annotate(
-            rank=Case(
-                When(schedule__in=BEHIND, then=F("schedule")),
-                default=Value(0),
-                output_field=IntegerField(),
+    names = figure_names(as_of)
+
+    def first_rows():
+        rows = (
+            figure_rows(items, plan, as_of)
+            .filter(Q(schedule__in=BEHIND) | Q(no_report=True))
+            .annotate(
+                rank=Case(
+                    When(schedule__in=BEHIND, then=F("schedule")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
             )
+            .order_by("rank", F(due).asc(nulls_last=True), "code")
         )
-        .order_by("rank", F(due).asc(nulls_last=True), "code")
-    )
-    return [FigureRow(*values) for values in rows.values_list(*figure_names(as_of))[:limit]]
+        return rows.values(*names)[:limit]
+
+    shape = ("behind", *plan_shape(plan), as_of, limit)
+    return [
+        FigureRow(*(row[name] for name in names))
+        for row in progress.kept_values(items, shape, first_rows)
+    ]
+
+
+def plan_shape(plan):
+    """What of `plan` a summary's SQL is made from (progress.kept_values()): its key, and its
+    dates, which say whether it is closed and its items' outcomes counted."""
+    return (plan.pk, plan.start_date, plan.end_date)
 
 
 def describe(model, link):
