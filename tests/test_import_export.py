@@ -367,6 +367,25 @@ def test_exported_formulas_are_neutralised(client, make, jiangsu, formula):
     assert task.title_en == formula
 
 
+def test_a_csv_export_opens_in_excel_with_its_chinese(client, make, jiangsu):
+    """The staff's CSV leads with the byte-order mark, as the public downloads do: without it
+    Excel reads the UTF-8 as the system's code page. Imported again as it was exported, the
+    mark is not taken for part of the first column's name and an edit goes through."""
+    task = make.task(lead="jiangsu", title_zh="长三角一体化示范区")
+    client.force_login(jiangsu)
+
+    content = export(client, "task", TaskResource, CSV)
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert "长三角一体化示范区" in content.decode("utf-8-sig")
+    assert not export(client, "task", TaskResource, XLSX).startswith(b"\xef\xbb\xbf")
+
+    edited = content.replace("一体化示范区".encode(), "生态绿色一体化发展示范区".encode())
+    response = preview(client, "task", SimpleUploadedFile("tasks.csv", edited))
+    confirm(client, "task", response)
+    task.refresh_from_db()
+    assert task.title_zh == "长三角生态绿色一体化发展示范区"
+
+
 def test_negative_numbers_export_as_numbers(client, make, jiangsu):
     target = make.target(
         make.task(lead="jiangsu"), direction="lower", baseline_value=-1, target_value=-5

@@ -292,7 +292,7 @@ def test_export_holds_only_the_scope(client, region, users, who, model):
     client.force_login(users[who])
     response = export(client, model)
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     resource, key = EXPORTS[model]
     exported = {row[resource().label(key)] for row in rows}
     expected = {

@@ -302,6 +302,9 @@ class ImportExportTrackerAdmin(ImportExportMixin, TrackerAdmin):
     past the limits (settings IMPORT_*) is refused on the import page before it is read."""
 
     formats = [CSV, XLSX]
+    # A CSV export opens in Excel with its Chinese intact: the byte-order mark the public
+    # downloads lead with too (tables.BYTE_ORDER_MARK); an import reads files with it or not.
+    to_encoding = "utf-8-sig"
     import_form_class = LimitedImportForm
     export_form_class = LabelledExportForm
 
