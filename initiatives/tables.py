@@ -456,21 +456,23 @@ class PlanItemTable(tables.Table):
     def _addresses(self):
         return {}
 
-    def item_link(self, record):
-        """The row's item page (on the table's day), worked out once for its two links."""
-        key = ("item", record.pk)
+    def _link_once(self, key, address):
+        """The link to `address()` on the table's day, worked out once for each key."""
         if key not in self._addresses:
-            self._addresses[key] = self.link(record.get_absolute_url())
+            self._addresses[key] = self.link(address())
         return self._addresses[key]
+
+    def item_link(self, record):
+        """The row's item page, worked out once for its two links."""
+        return self._link_once(("item", record.pk), record.get_absolute_url)
 
     def area_link(self, record):
         """The row's area page: one address for all the rows of an area and plan."""
-        area = record.focus_area
-        key = ("area", record.plan_id, area.slug)
-        if key not in self._addresses:
-            url = record.plan.reverse("initiatives:area_detail", args=[area.slug])
-            self._addresses[key] = self.link(url)
-        return self._addresses[key]
+        slug = record.focus_area.slug
+        return self._link_once(
+            ("area", record.plan_id, slug),
+            lambda: record.plan.reverse("initiatives:area_detail", args=[slug]),
+        )
 
     def render_code(self, record, value):
         return format_html('<a href="{}">{}</a>', self.item_link(record), value)

@@ -204,16 +204,16 @@ def _rows(periods, member, lean=False):
 
     known = isinstance(periods, dict)
     links = ReportingPeriod.targets.through.objects
-    if lean:
-        links = links.select_related("target").only(*LEAN_TARGET)
-    else:
-        links = links.select_related("target__item__plan")
+    read = list(LEAN_TARGET)
     if known:
         links = links.filter(reportingperiod_id__in=list(periods))
     else:
         links = links.filter(reportingperiod__in=periods).select_related("reportingperiod")
-        if lean:  # the period is shown whole
-            links = links.only(*LEAN_TARGET, "reportingperiod")
+        read.append("reportingperiod")  # the period is shown whole
+    if lean:
+        links = links.select_related("target").only(*read)
+    else:
+        links = links.select_related("target__item__plan")
     if member is not None:
         links = links.filter(
             target__item__responsibilities__member=member,

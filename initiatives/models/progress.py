@@ -586,14 +586,15 @@ def kept_values(items, shape, build):
     from a query that took Django longer to build and compile than the database to run (at
     100x, 10-15 ms of each 25 ms). What the SQL is made of is the key: `items`' own SQL, the
     database, the settings the figures are built with, the day, and `shape`, which must hold
-    all the rest that `build` reads (the plan's dates, an as-of day, the grouping). The rows
+    all the rest that `build` reads (the plan's dates, an as-of day, a stale cutoff, the
+    grouping). The rows
     are converted as Django converts them (dates and booleans on SQLite, say)."""
     using = items.db
     connection = connections[using]
     try:
         own = items.query.get_compiler(using).as_sql()
         key = (using, connection.vendor, items.model, own[0], tuple(own[1]), silence_rules())
-        key += (settings.TRACKER_STALE_AFTER_DAYS, clock.today(), *shape)
+        key += (clock.today(), *shape)
         hash(key)
     except (EmptyResultSet, TypeError):  # nothing to read, or a key that cannot be kept
         return list(build())

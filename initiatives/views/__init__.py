@@ -207,10 +207,12 @@ def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
     grouped_by = [names[key] for key in TALLY_KEYS if key in keys]
     by = (by,) if isinstance(by, str) else tuple(by or ())
 
+    cutoff = progress.stale_cutoff(today)
+
     def grouped():
         rows = figure_rows(items, plan, as_of).annotate(
             stale=Case(
-                When(last_reported__lt=progress.stale_cutoff(today), then=Value(True)),
+                When(last_reported__lt=cutoff, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -224,7 +226,7 @@ def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
 
     found = []
     for row in progress.kept_values(
-        items, ("tallies", *plan_shape(plan), as_of, by, keys), grouped
+        items, ("tallies", *plan_shape(plan), as_of, cutoff, by, keys), grouped
     ):
         tally = Tally(
             *(row[names[key]] if key in keys else None for key in TALLY_KEYS),
