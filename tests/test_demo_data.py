@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from initiatives.demo import DEMO_DATE
@@ -243,6 +244,19 @@ class TestDemoFixture:
         # Loaded as they are, then the stored figures rebuilt from them.
         assert ItemFigures.objects.filter(progress__isnull=False).count() > 100
         assert ItemFigures.objects.differences() == {}
+
+    def test_loading_it_leaves_the_planner_statistics_of_its_tables(self):
+        # Without them SQLite reads every approved report for each target's latest
+        # (initiatives.db.refresh_statistics). The statistics count the rows loaded.
+        table = ProgressReport._meta.db_table
+        if connection.vendor == "sqlite":
+            query = "SELECT stat FROM sqlite_stat1 WHERE tbl = %s"
+        else:
+            query = "SELECT reltuples::bigint::text FROM pg_class WHERE relname = %s"
+        with connection.cursor() as cursor:
+            cursor.execute(query, [table])
+            counted = {int(stat.split()[0]) for (stat,) in cursor.fetchall()}
+        assert counted == {ProgressReport.objects.count()}
 
     def test_the_plan_round_is_a_record_that_holds_every_item(self):
         plan = Plan.objects.get(slug="yrd-2024-2026")
