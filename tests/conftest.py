@@ -52,38 +52,7 @@ def pytest_configure(config):
     settings.API_RATE = "100000/minute"
 
 
-# The slowest units of work, roughly in seconds on the 2-core machine (`--durations`): an
-# xdist_group by name, or a module. pytest-xdist hands out work in collection order, so
-# these go first and the short tests fill in after them: started last, the query-count group
-# alone kept one worker busy for a minute and a half after the other had finished.
-SLOW_FIRST = {
-    "query-counts": 60,
-    "tests/test_load.py": 40,
-    "tests/test_browser.py": 33,
-    "demo-site": 30,
-    "upgrade": 26,
-    "tests/test_backup.py": 20,
-    "tests/test_admin_axe.py": 18,
-    "tests/test_scale.py": 10,
-    "tests/test_security.py": 10,
-    "demo-data": 10,
-    "tests/test_errors.py": 7,
-    "tests/test_fuzz_admin.py": 5,
-}
-
-
-def slowness(item):
-    group = item.get_closest_marker("xdist_group")
-    name = (group.args[0] if group.args else group.kwargs.get("name")) if group else None
-    return SLOW_FIRST.get(name) or SLOW_FIRST.get(item.nodeid.partition("::")[0], 0)
-
-
 def pytest_collection_modifyitems(config, items):
-    deselect(config, items)
-    items.sort(key=slowness, reverse=True)  # stable: the rest keep their order
-
-
-def deselect(config, items):
     # A test marked own_databases builds the databases it needs (a SQLite file, a PostgreSQL
     # database of its own) whatever DATABASE_URL says: it runs once, in the SQLite run (the
     # default `make test`), not again in the PostgreSQL one, where it would repeat the same work.
