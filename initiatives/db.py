@@ -201,7 +201,9 @@ def refresh_statistics(using="default", tables=()):
     for a selective one: the latest approved report of each target was found by reading every
     approved report (at twice the real plan, the staff's target list took 8 s instead of
     60 ms, the printed plan as of a past day 40 s instead of 4). PostgreSQL's autovacuum gets
-    there, but only after the pages that ran meanwhile were planned on nearly empty tables."""
+    there, but only after the pages that ran meanwhile were planned on nearly empty tables:
+    generate_scale, which fills them by the thousand, refreshes them there too; loaddata
+    leaves them to autovacuum."""
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         return
