@@ -52,7 +52,46 @@ def pytest_configure(config):
     settings.API_RATE = "100000/minute"
 
 
+# The slowest units of work, roughly in seconds on the 2-core machine (`--durations`): an
+# xdist_group by name, or a module. pytest-xdist hands out work in collection order, so
+# these go first and the short tests fill in after them: started last, the query-count group
+# alone kept one worker busy for a minute and a half after the other had finished.
+SLOW_FIRST = {
+    "query-counts": 60,
+    "tests/test_load.py": 40,
+    "tests/test_browser.py": 33,
+    "demo-site": 30,
+    "upgrade": 26,
+    "tests/test_backup.py": 20,
+    "tests/test_admin_axe.py": 18,
+    "tests/test_scale.py": 10,
+    "tests/test_security.py": 10,
+    "demo-data": 10,
+    "tests/test_errors.py": 7,
+    "tests/test_fuzz_admin.py": 5,
+}
+
+
+def slowness(item):
+    group = item.get_closest_marker("xdist_group")
+    name = (group.args[0] if group.args else group.kwargs.get("name")) if group else None
+    return SLOW_FIRST.get(name) or SLOW_FIRST.get(item.nodeid.partition("::")[0], 0)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
+    # Sorted before pytest-django sorts the tests by how they use the database, which keeps
+    # this order within each kind: the tests in a transaction rolled back first, then those
+    # that commit (a live server, a real rollback), then those without a database. The
+    # order matters: a test that commits empties the database when it ends, and a test
+    # rolled back after it on the same worker would find no staff groups.
+    items.sort(key=slowness, reverse=True)  # stable: the rest keep their order
+    result = yield
+    deselect(config, items)
+    return result
+
+
+def deselect(config, items):
     # A test marked own_databases builds the databases it needs (a SQLite file, a PostgreSQL
     # database of its own) whatever DATABASE_URL says: it runs once, in the SQLite run (the
     # default `make test`), not again in the PostgreSQL one, where it would repeat the same work.
@@ -165,10 +204,11 @@ def staff_groups(migrated_groups):
     """The staff groups, made again if a flush left them out.
 
     The live-server tests empty the database after each test and load back what it held at
-    the start (serialized rollback). In some orders of the whole suite on one worker, the
-    tests after a browser test found the database flushed but not loaded back: the groups,
-    and the permissions some migrations add, were missing. Until that is understood, the tests
-    that need them make them again."""
+    the start (serialized rollback) when the next such test starts. Between the two, on one
+    worker, a test found the database flushed: the groups, and the permissions some migrations
+    add, were missing. pytest-django runs the tests rolled back before the tests that commit
+    for that reason (see pytest_collection_modifyitems); the tests that need the groups still
+    make them again, whatever ran before them."""
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
