@@ -15,11 +15,12 @@ from datetime import date, datetime, time
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from initiatives.models import PlanItem, Task
+from initiatives.models import PlanItem, Schedule, Task
 from initiatives.models.items import ANNOTATIONS
 
 pytestmark = pytest.mark.django_db
@@ -151,4 +152,36 @@ def test_the_set_based_figures_are_the_correlated_ones(make, shape):
             list(closed.with_outcome(plan, CLOSED, every=True).values_list(*FIELDS, "outcome")),
             list(closed.with_outcome(plan, CLOSED).values_list(*FIELDS, "outcome")),
         )
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=3, phases=[Phase.explicit, Phase.generate])  # no shrinking: slow here
+@given(shape=plan_shape)
+def test_the_items_behind_are_picked_in_the_order_of_their_figures(make, shape):
+    """The overview's first items to ask about (views.behind_rows()): the overdue, told by the
+    items' columns and picked from an index when there are enough of them, then the full
+    ranking by the figures otherwise; either way the first rows of every item's figures
+    ranked in Python, whatever the number asked for."""
+    from initiatives.models.progress import overdue_condition
+    from initiatives.views import BEHIND, behind_rows, figure_names, figure_rows
+
+    with transaction.atomic(), override_settings(TRACKER_TODAY=TODAY):
+        build(make, shape)
+        plan = make.plan()
+        items = PlanItem.objects.in_plan(plan)
+        names = ["pk", *figure_names(None)]
+        every = list(figure_rows(items, plan).values(*names))
+        overdue = {row["pk"] for row in every if row["schedule"] == Schedule.OVERDUE}
+        assert set(items.filter(overdue_condition(TODAY)).values_list("pk", flat=True)) == overdue
+
+        def rank(row):
+            placed = row["schedule"] if row["schedule"] in BEHIND else 0
+            return (placed, row["due_date"] is None, row["due_date"] or date.min, row["code"])
+
+        ranked = sorted(
+            (row for row in every if row["schedule"] in BEHIND or row["no_report"]), key=rank
+        )
+        for limit in sorted({1, 2, len(overdue), len(overdue) + 1, 15} - {0}):
+            shown = [tuple(row) for row in behind_rows(items, plan, limit=limit)]
+            assert shown == [tuple(row[name] for name in names[1:]) for row in ranked[:limit]]
         transaction.set_rollback(True)

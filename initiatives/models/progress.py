@@ -255,6 +255,17 @@ def no_report_condition(today, status=None, start=None):
     )
 
 
+def overdue_condition(today):
+    """An item whose schedule_position() is Schedule.OVERDUE today: past its due date, neither
+    completed nor cancelled. Told by the item's own columns alone, without its figures, so that
+    the database can pick the most overdue from an index (behind_rows() in views)."""
+    return (
+        ~Q(Exact(F("status"), Status.CANCELLED))
+        & Q(LessThan(F("due_date"), Value(today)))
+        & ~Q(Exact(F("status"), Status.COMPLETED))
+    )
+
+
 def schedule_position(progress, last_reported, today, status=None, start=None, due=None):
     """The Schedule value of an item, from its progress and last-reported expressions and
     today's date; `status`, `start` and `due` are the item's (as they were then, as of a past

@@ -17,6 +17,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -246,14 +247,29 @@ def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
 def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
     """The first `limit` items that need asking (behind schedule, overdue or not reported),
     the most overdue first, then behind, then not reported within its grace; by due date and
-    code within each: FigureRows, picked by the database."""
+    code within each: FigureRows, picked by the database in one query.
+
+    In an open plan today, the overdue come first and are told by the items' own columns
+    (progress.overdue_condition()): when there are `limit` of them, they are the answer, picked
+    from the due-date index, and no other item is placed against the schedule. At 100 times
+    the plan, placing every item to pick 15 took 30 ms."""
     due = "due_date_then" if as_of is not None else "due_date"
     names = figure_names(as_of)
+    today = as_of or clock.today()
+    by_due = (F(due).asc(nulls_last=True), "code")
 
     def first_rows():
+        needs_asking = Q(schedule__in=BEHIND) | Q(no_report=True)
+        if as_of is None and not plan.is_closed(today):
+            overdue = items.filter(progress.overdue_condition(today))
+            first = items.filter(pk__in=overdue.order_by(*by_due).values("pk")[:limit])
+            enough = Exists(overdue.order_by()[limit - 1 : limit])
+            rest = figure_rows(items, plan).filter(~Q(enough) & needs_asking)
+            chosen = first.order_by().values("pk").union(rest.order_by().values("pk"), all=True)
+            needs_asking = Q(pk__in=chosen)
         rows = (
             figure_rows(items, plan, as_of)
-            .filter(Q(schedule__in=BEHIND) | Q(no_report=True))
+            .filter(needs_asking)
             .annotate(
                 rank=Case(
                     When(schedule__in=BEHIND, then=F("schedule")),
@@ -261,7 +277,7 @@ def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
                     output_field=IntegerField(),
                 )
             )
-            .order_by("rank", F(due).asc(nulls_last=True), "code")
+            .order_by("rank", *by_due)
         )
         return rows.values(*names)[:limit]
 
