@@ -262,6 +262,8 @@ def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
         needs_asking = Q(schedule__in=BEHIND) | Q(no_report=True)
         if as_of is None and not plan.is_closed(today):
             overdue = items.filter(progress.overdue_condition(today))
+            # The first `limit` inside a subquery of their own: SQLite allows no LIMIT in a
+            # member of a UNION.
             first = items.filter(pk__in=overdue.order_by(*by_due).values("pk")[:limit])
             enough = Exists(overdue.order_by()[limit - 1 : limit])
             rest = figure_rows(items, plan).filter(~Q(enough) & needs_asking)
