@@ -3,6 +3,7 @@
 import io
 import json
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -637,3 +638,23 @@ def test_create_demo_users_asks_for_migrate_when_groups_are_missing(settings, db
     with pytest.raises(CommandError, match="migrate"):
         run_create_demo_users()
     assert not get_user_model().objects.exists()
+
+
+def test_refresh_statistics_counts_the_rows_entered_since(db, make):
+    """A site grown by daily entry gets its planner statistics from `refresh_statistics`
+    (run by cron, docs/deployment.md): they count the reports entered since the last run."""
+    target = make.target(make.task())
+    for day in range(1, 8):
+        make.report(target, value=day, as_of=date(2024, 1, day))
+    table = ProgressReport._meta.db_table
+    out = io.StringIO()
+    call_command("refresh_statistics", stdout=out)
+    assert connection.vendor in out.getvalue()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            counted = {int(stat.split()[0]) for (stat,) in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            counted = {int(reltuples) for (reltuples,) in cursor.fetchall()}
+    assert counted == {ProgressReport.objects.count()} == {7}
