@@ -195,7 +195,8 @@ def install_triggers(using="default", **kwargs):
 
 def refresh_statistics(using="default", tables=()):
     """Refresh the query planner's statistics of `tables` (every table if none is named)
-    after rows were loaded in bulk (loaddata, generate_scale).
+    after rows were loaded in bulk (loaddata, generate_scale), and on a SQLite site every day
+    (`manage.py refresh_statistics`, docs/deployment.md).
 
     SQLite keeps none until ANALYZE runs, and without them it takes the reports' status index
     for a selective one: the latest approved report of each target was found by reading every

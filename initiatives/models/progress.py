@@ -255,15 +255,20 @@ def no_report_condition(today, status=None, start=None):
     )
 
 
+def past_due(today, status=None, due=None):
+    """Past its due date and not completed: Schedule.OVERDUE, unless the item is cancelled
+    (schedule_position() tells that first). `status` and `due` are the item's (as they were
+    then, as of a past day; the fields by default)."""
+    status = F("status") if status is None else status
+    due = F("due_date") if due is None else due
+    return Q(LessThan(due, Value(today))) & ~Q(Exact(status, Status.COMPLETED))
+
+
 def overdue_condition(today):
     """An item whose schedule_position() is Schedule.OVERDUE today: past its due date, neither
     completed nor cancelled. Told by the item's own columns alone, without its figures, so that
     the database can pick the most overdue from an index (behind_rows() in views)."""
-    return (
-        ~Q(Exact(F("status"), Status.CANCELLED))
-        & Q(LessThan(F("due_date"), Value(today)))
-        & ~Q(Exact(F("status"), Status.COMPLETED))
-    )
+    return ~Q(Exact(F("status"), Status.CANCELLED)) & past_due(today)
 
 
 def schedule_position(progress, last_reported, today, status=None, start=None, due=None):
@@ -273,13 +278,14 @@ def schedule_position(progress, last_reported, today, status=None, start=None, d
     status = F("status") if status is None else status
     start = F("start_date") if start is None else start
     due = F("due_date") if due is None else due
+    overdue = past_due(today, status, due)
     today = Value(today)
     completed = Exact(status, Status.COMPLETED)
     # A completed item is placed as at 100 %: a branch of its own rather than a CASE around
     # `progress`, which the disagreement nests in turn (SQLite's parser has a depth limit).
     return Case(
         When(Exact(status, Status.CANCELLED), then=Value(None)),
-        When(LessThan(due, today) & ~Q(completed), then=Value(Schedule.OVERDUE.value)),
+        When(overdue, then=Value(Schedule.OVERDUE.value)),
         When(IsNull(start, True) | IsNull(due, True), then=Value(None)),
         When(completed, then=schedule_bucket(Value(100.0), start, due, today)),
         When(
