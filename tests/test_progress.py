@@ -458,6 +458,28 @@ class TestCompiledFigures:
         ).distinct()
         assert set(projects) == set(built)
 
+    def test_the_stored_figures_compiled_once_follow_the_joined_table(self, plan):
+        """Today's figures read from the stored ones (the default) are compiled once too, with
+        the stored columns read through the join of the query they are put into: in a
+        subquery, that join is renamed, and the outer query joins the same table."""
+        fields = ("code", "progress", "schedule", "no_report", "disagreement")
+        built = {row[0]: row for row in Task.objects.built_progress(TODAY).values_list(*fields)}
+        stored = {row[0]: row for row in Task.objects.with_progress(TODAY).values_list(*fields)}
+        assert stored.keys() == built.keys()
+        for code, row in built.items():
+            assert stored[code][2:] == row[2:], code
+            assert stored[code][1] == pytest.approx(row[1]), code
+        behind = Task.objects.with_progress(TODAY).filter(schedule__lt=0).values("pk")
+        outer = Task.objects.with_progress(TODAY).filter(pk__in=behind).filter(no_report=False)
+        expected = [code for code, row in built.items() if (row[2] or 0) < 0 and not row[3]]
+        assert expected and sorted(task.code for task in outer) == sorted(expected)
+        in_subquery = Task.objects.filter(
+            pk__in=Task.objects.with_progress(TODAY).filter(disagreement__isnull=False)
+        )
+        assert {task.code for task in in_subquery} == {
+            code for code, row in built.items() if row[4] is not None
+        }
+
     def test_no_alias_of_djangos_inside_the_compiled_sql(self, plan):
         """Each template's subqueries have aliases of their own: kept as Django gave them,
         nested into a query whose alias for the outer row is one of them, the figure read

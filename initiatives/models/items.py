@@ -241,9 +241,29 @@ class PlanItemQuerySet(models.QuerySet):
         """with_progress() for every item of the queryset at once, read from the figures
         stored for today (models/figures.py): the schedule, "no report yet" and the status
         check are worked out from them, as joined_progress() does from its columns."""
-        unmet = Exact(Coalesce(F("stored_figures__unmet"), models.Value(False)), True)
-        return self.figures_from(
-            F("stored_figures__progress"), F("stored_figures__last_reported"), unmet, today
+        from .figures import ItemFigures
+
+        stored = ItemFigures._meta
+
+        def build():
+            # The stored columns through slots: the annotations built on them are compiled
+            # once per model, database and day (building and compiling the schedule and the
+            # status check took 5 ms of each page of rows), and read the columns through the
+            # join of whichever query they are put into.
+            progress_, last, unmet = (
+                progress.Slot(number, stored.get_field(name))
+                for number, name in enumerate(("progress", "last_reported", "unmet"))
+            )
+            unmet = Exact(Coalesce(unmet, models.Value(False)), True)
+            manager = self.model._default_manager.using(self.db)
+            return manager.order_by().figures_from(progress_, last, unmet, today)
+
+        sources = [F(f"stored_figures__{name}") for name in ("progress", "last_reported", "unmet")]
+        compiled = progress.compiled_annotations(
+            self.model, self.db, today, build, ANNOTATIONS[2:], sources=sources
+        )
+        return self.annotate(progress=sources[0], last_reported=sources[1]).annotate(
+            **{name: compiled[name] for name in ANNOTATIONS[2:]}
         )
 
     def figures_from(self, rolled, last, unmet, today, approved_by=None):

@@ -536,6 +536,48 @@ class CompiledSQL(Expression):
         return [self]
 
 
+class Slot(Expression):
+    """Where a SlottedSQL template takes an expression of the query it is put into: compiled
+    to a marker, which SlottedSQL.as_sql() replaces with that expression's own SQL."""
+
+    def __init__(self, number, output_field):
+        super().__init__(output_field=output_field)
+        self.number = number
+
+    @staticmethod
+    def marker(number):
+        return f"\x00slot{number}\x00"
+
+    def as_sql(self, compiler, connection):
+        return self.marker(self.number), []
+
+
+class SlottedSQL(CompiledSQL):
+    """CompiledSQL with its Slot markers filled in by the SQL of `sources`, expressions of the
+    query it is put into, resolved there (a join to another table, say, under whatever alias
+    that query gives it). A source must compile without parameters: its SQL takes the place
+    of a marker, and parameters would land out of order."""
+
+    def __init__(self, template, params, output_field, sources=()):
+        super().__init__(template, params, output_field)
+        self.sources = list(sources)
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, exprs):
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        sql, params = super().as_sql(compiler, connection)
+        for number, source in enumerate(self.sources):
+            part, part_params = compiler.compile(source)
+            if part_params:
+                raise ValueError("A slot's expression compiled with parameters.")
+            sql = sql.replace(Slot.marker(number), part)
+        return sql, params
+
+
 _compiled = {}
 _templates = itertools.count(1)
 # A table alias of Django's inside compiled SQL (U0, V1, T3): unquoted, a capital and digits.
@@ -559,12 +601,17 @@ def own_aliases(sql, connection):
 COMPILED_KEPT = 32  # (model, database, day, names) entries; a process rarely needs more than ten
 
 
-def compiled_annotations(model, using, today, build, names, approved_by=None, dated=False):
+def compiled_annotations(
+    model, using, today, build, names, approved_by=None, dated=False, sources=()
+):
     """CompiledSQL for each named annotation of the queryset `build()` returns, built the
     first time for this model, database, day, approval day (None: every approval) and
-    `dated` (only the reports dated by the day), and then kept."""
+    `dated` (only the reports dated by the day), and then kept.
+
+    With `sources`, `build()` reads them through Slot(0), Slot(1)...: the annotations are then
+    SlottedSQL, which read each source in the query they are put into."""
     key = (model, using, connections[using].vendor, today, approved_by, dated, silence_rules())
-    key += tuple(names)
+    key += (len(sources), *names)
     found = _compiled.get(key)
     if found is None:
         query = build().query
@@ -582,6 +629,11 @@ def compiled_annotations(model, using, today, build, names, approved_by=None, da
         if len(_compiled) >= COMPILED_KEPT:
             _compiled.clear()
         _compiled[key] = found
+    if sources:
+        return {
+            name: SlottedSQL(template, params, output_field, sources)
+            for name, (template, params, output_field) in found.items()
+        }
     return {
         name: CompiledSQL(template, params, output_field)
         for name, (template, params, output_field) in found.items()
