@@ -243,22 +243,20 @@ class PlanItemQuerySet(models.QuerySet):
         check are worked out from them, as joined_progress() does from its columns."""
         from .figures import ItemFigures
 
-        stored = ItemFigures._meta
-
         def build():
             # The stored columns through slots: the annotations built on them are compiled
             # once per model, database and day (building and compiling the schedule and the
             # status check took 5 ms of each page of rows), and read the columns through the
             # join of whichever query they are put into.
-            progress_, last, unmet = (
-                progress.Slot(number, stored.get_field(name))
-                for number, name in enumerate(("progress", "last_reported", "unmet"))
+            rolled, last, unmet = (
+                progress.Slot(number, ItemFigures._meta.get_field(name))
+                for number, name in enumerate(STORED_FIGURES)
             )
             unmet = Exact(Coalesce(unmet, models.Value(False)), True)
             manager = self.model._default_manager.using(self.db)
-            return manager.order_by().figures_from(progress_, last, unmet, today)
+            return manager.order_by().figures_from(rolled, last, unmet, today)
 
-        sources = [F(f"stored_figures__{name}") for name in ("progress", "last_reported", "unmet")]
+        sources = [F(f"stored_figures__{name}") for name in STORED_FIGURES]
         compiled = progress.compiled_annotations(
             self.model, self.db, today, build, ANNOTATIONS[2:], sources=sources
         )
@@ -367,6 +365,7 @@ def flag(condition):
 
 
 ANNOTATIONS = ("progress", "last_reported", "schedule", "no_report", "disagreement")
+STORED_FIGURES = ("progress", "last_reported", "unmet")  # ItemFigures' columns, in slot order
 THEN_ANNOTATIONS = ("status_then", "start_date_then", "due_date_then")  # with approved_by
 
 

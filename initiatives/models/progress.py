@@ -514,31 +514,9 @@ class ThenIterable(ModelIterable):
             yield obj
 
 
-class CompiledSQL(Expression):
-    """An expression compiled once to SQL, put back into any query of the same model.
-
-    The SQL refers to the row of the outer query (the item whose figure it is) through the
-    alias of that query's base table, filled in at compile time: a query used as a subquery
-    gets its tables renamed, and the figure follows.
-    """
-
-    OUTER = "\x00outer\x00"  # stands for the outer table in the stored SQL; never in real SQL
-
-    def __init__(self, template, params, output_field):
-        super().__init__(output_field=output_field)
-        self.template, self.params = template, params
-
-    def as_sql(self, compiler, connection):
-        outer = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        return self.template.replace(self.OUTER, outer), list(self.params)
-
-    def get_group_by_cols(self):
-        return [self]
-
-
 class Slot(Expression):
-    """Where a SlottedSQL template takes an expression of the query it is put into: compiled
-    to a marker, which SlottedSQL.as_sql() replaces with that expression's own SQL."""
+    """Where compiled SQL takes an expression of the query it is put into: compiled to a
+    marker, which CompiledSQL.as_sql() replaces with that expression's own SQL."""
 
     def __init__(self, number, output_field):
         super().__init__(output_field=output_field)
@@ -552,14 +530,24 @@ class Slot(Expression):
         return self.marker(self.number), []
 
 
-class SlottedSQL(CompiledSQL):
-    """CompiledSQL with its Slot markers filled in by the SQL of `sources`, expressions of the
-    query it is put into, resolved there (a join to another table, say, under whatever alias
-    that query gives it). A source must compile without parameters: its SQL takes the place
-    of a marker, and parameters would land out of order."""
+class CompiledSQL(Expression):
+    """An expression compiled once to SQL, put back into any query of the same model.
+
+    The SQL refers to the row of the outer query (the item whose figure it is) through the
+    alias of that query's base table, filled in at compile time: a query used as a subquery
+    gets its tables renamed, and the figure follows.
+
+    With `sources`, expressions of the query it is put into and resolved there (a join to
+    another table, say, under whatever alias that query gives it), each Slot marker of the SQL
+    is filled in by its source's SQL. A source must compile without parameters: its SQL takes
+    the place of a marker, and parameters would land out of order.
+    """
+
+    OUTER = "\x00outer\x00"  # stands for the outer table in the stored SQL; never in real SQL
 
     def __init__(self, template, params, output_field, sources=()):
-        super().__init__(template, params, output_field)
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
         self.sources = list(sources)
 
     def get_source_expressions(self):
@@ -569,13 +557,17 @@ class SlottedSQL(CompiledSQL):
         self.sources = list(exprs)
 
     def as_sql(self, compiler, connection):
-        sql, params = super().as_sql(compiler, connection)
+        outer = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
+        sql = self.template.replace(self.OUTER, outer)
         for number, source in enumerate(self.sources):
             part, part_params = compiler.compile(source)
             if part_params:
                 raise ValueError("A slot's expression compiled with parameters.")
             sql = sql.replace(Slot.marker(number), part)
-        return sql, params
+        return sql, list(self.params)
+
+    def get_group_by_cols(self):
+        return [self]
 
 
 _compiled = {}
@@ -608,8 +600,8 @@ def compiled_annotations(
     first time for this model, database, day, approval day (None: every approval) and
     `dated` (only the reports dated by the day), and then kept.
 
-    With `sources`, `build()` reads them through Slot(0), Slot(1)...: the annotations are then
-    SlottedSQL, which read each source in the query they are put into."""
+    With `sources`, `build()` reads them through Slot(0), Slot(1)...: each annotation then
+    reads them in the query it is put into."""
     key = (model, using, connections[using].vendor, today, approved_by, dated, silence_rules())
     key += (len(sources), *names)
     found = _compiled.get(key)
@@ -629,13 +621,8 @@ def compiled_annotations(
         if len(_compiled) >= COMPILED_KEPT:
             _compiled.clear()
         _compiled[key] = found
-    if sources:
-        return {
-            name: SlottedSQL(template, params, output_field, sources)
-            for name, (template, params, output_field) in found.items()
-        }
     return {
-        name: CompiledSQL(template, params, output_field)
+        name: CompiledSQL(template, params, output_field, sources)
         for name, (template, params, output_field) in found.items()
     }
 
