@@ -201,6 +201,44 @@ def one_bump(using=None):
             bump_on_commit(scopes, using)
 
 
+# A summary's rows (a page's counts of every item, the items behind schedule) are kept for a
+# day at most, one entry per summary: a newer generation replaces the entry, never adds one.
+SUMMARY_SECONDS = 24 * 3600
+
+
+def kept_rows(plan_id, key, count):
+    """The rows `count()` returns, kept in the shared cache under the generations of the plan
+    with key `plan_id` and the global one: counted again after every public write that the
+    plan's pages may show, and by one request after it, whichever page or address (a table's
+    other page, the other language) asks first.
+
+    The generations are read before counting, and raised only once a write is committed, so
+    rows kept under a generation are never older than it: as the pages' own entries.
+    `key` (a string) must name all the rest the rows are made of: the summary's SQL and
+    parameters, with the day. An unreachable cache counts every time."""
+    cache = page_cache()
+    scope = plan_scope(plan_id)
+    name = f"summary:{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+    try:
+        found = cache.get_many([GENERATION_KEY, generation_key(scope), name])
+        generation = (
+            found.get(GENERATION_KEY) or current_generation(None, cache),
+            found.get(generation_key(scope)) or current_generation(scope, cache),
+        )
+    except Exception:
+        logger.exception("The cache is unreachable; counting without it")
+        return count()
+    entry = found.get(name)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    rows = count()
+    try:
+        cache.set(name, (generation, rows), timeout=SUMMARY_SECONDS)
+    except Exception:
+        logger.exception("The cache is unreachable; the rows counted are not kept")
+    return rows
+
+
 def plan_of(instance, using=None):
     """The key of the plan a written row belongs to, through its plan, item or target; None
     for a row of no plan (a member, a source, a plan itself), which every page may show."""

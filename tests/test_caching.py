@@ -819,3 +819,138 @@ def test_cache_status_on_every_public_answer(public, site):
     assert cache_status(public.get("/tasks/")) == {"hit": True}
     assert cache_status(public.get("/tasks/NOPE/")) == {"fwd": "miss"}  # not kept
     assert not public.get("/admin/login/").has_header("Cache-Status")
+
+
+class TestKeptCounts:
+    """A summary's rows (the counts of every item, the items behind schedule) are counted once
+    per plan generation and day (caching.kept_rows()), by whichever page asks first, and
+    counted again after every public write of the plan, whatever kind it is."""
+
+    @staticmethod
+    def summaries(plan):
+        from initiatives.models import Member, PlanItem
+        from initiatives.views import behind_rows, led_tallies, tallies
+
+        items = PlanItem.objects.in_plan(plan)
+        theirs = items.for_member(Member.objects.get(slug="anhui"))
+        return (
+            tallies(items, plan),
+            led_tallies(plan),
+            behind_rows(items, plan),
+            tallies(theirs, plan),
+        )
+
+    def counted_afresh(self, plan):
+        with mock.patch.object(caching, "kept_rows", lambda plan_id, key, count: count()):
+            return self.summaries(plan)
+
+    @pytest.fixture
+    def counting(self, monkeypatch):
+        """The number of summaries counted by the database."""
+        from initiatives.models import progress
+
+        counted = []
+        counts = progress._summary_rows
+
+        def counted_once(*args):
+            counted.append(args[0])
+            return counts(*args)
+
+        monkeypatch.setattr(progress, "_summary_rows", counted_once)
+        return counted
+
+    def test_each_summary_is_counted_once_until_a_write(self, site, public, counting):
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        first = self.summaries(plan)
+        assert len(counting) == 4
+        assert self.summaries(plan) == first
+        for url in ("/", "/members/anhui/", "/members/anhui/?t-page=1", "/zh-hans/"):
+            assert uncached(url).status_code == 200
+        assert len(counting) == 4  # the pages' summaries are those: kept, not counted
+        task = Task.objects.get(code="T-101")
+        task.status = Status.DELAYED
+        task.save()
+        assert self.summaries(plan) == self.counted_afresh(plan) != first
+        assert len(counting) == 4 + 4 + 4
+
+    def test_another_day_is_counted_again(self, site, counting):
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        with time_machine.travel(date(2025, 5, 15), tick=False):
+            self.summaries(plan)
+            self.summaries(plan)
+        assert len(counting) == 4
+        with time_machine.travel(date(2026, 11, 30), tick=False):
+            assert self.summaries(plan) == self.counted_afresh(plan)
+        assert len(counting) == 4 + 4 + 4
+
+    @pytest.mark.parametrize(
+        "write",
+        [
+            "status",
+            "due date",
+            "approved report",
+            "new lead",
+            "area",
+            "target",
+            "bulk update",
+            "figures rebuilt",
+        ],
+    )
+    def test_every_public_write_counts_again(self, site, write):
+        from initiatives.models import FocusArea, ItemFigures, Member, PlanItem, Responsibility
+
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        task = Task.objects.get(code="T-101")
+        target = Target.objects.get(code="I-02.1")
+        if write == "figures rebuilt":  # out of step, as a bulk write that sends no signal left them
+            ItemFigures.objects.filter(item=task).update(progress=1)
+            caching.data_changed()
+        before = self.summaries(plan)
+        assert self.summaries(plan) == before
+        if write == "status":
+            task.status = Status.DELAYED
+            task.save()
+        elif write == "due date":
+            task.due_date = date(2024, 2, 1)
+            task.save()
+        elif write == "approved report":
+            factories.report(target, value=590_000, as_of=date(2026, 6, 30))
+        elif write == "new lead":
+            Responsibility.objects.filter(item=task).delete()
+            Responsibility.objects.create(
+                item=task, member=Member.objects.get(slug="zhejiang"), role="lead"
+            )
+        elif write == "area":
+            task.focus_area = FocusArea.objects.exclude(pk=task.focus_area_id).first()
+            task.save()
+        elif write == "target":
+            target.target_value = 6_000_000
+            target.save()
+        elif write == "bulk update":
+            PlanItem.objects.filter(pk=task.pk).update(status=Status.COMPLETED)
+            caching.data_changed()  # what a write that sends no signal must call
+        else:
+            ItemFigures.objects.rebuild()
+        assert self.summaries(plan) == self.counted_afresh(plan) != before, write
+
+    def test_a_write_in_another_plan_leaves_the_counts_kept(self, other, counting):
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        self.summaries(plan)
+        task = Task.objects.get(plan=other, code="T-101")
+        task.status = Status.DELAYED
+        task.save()
+        self.summaries(plan)
+        assert len(counting) == 4
+        self.summaries(other)
+        assert len(counting) == 8
+
+    def test_counted_without_the_cache_when_it_is_unreachable(self, site, counting):
+        plan = Plan.objects.get(slug="yrd-2024-2026")
+        expected = self.counted_afresh(plan)
+        unreachable = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+        with override_settings(CACHES={"default": unreachable}):
+            assert self.summaries(plan) == self.summaries(plan) == expected
+        assert len(counting) == 4 + 4 + 4

@@ -495,7 +495,7 @@ def test_a_kept_summary_answers_as_its_queryset_built_afresh(make, site, setting
     items = PlanItem.objects.in_plan(plan)
     kept = progress.kept_values
 
-    def afresh(items, shape, build):
+    def afresh(items, shape, build, plan=None):
         return list(build())
 
     def summaries(as_of):

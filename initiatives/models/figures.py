@@ -74,10 +74,15 @@ class ItemFiguresQuerySet(models.QuerySet):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(self.model._meta.db_table)}")
 
     def rebuild(self):
-        """Compute and store the figures of every item, from nothing, in one query."""
+        """Compute and store the figures of every item, from nothing, in one query. Every
+        page may show other figures then: their cached versions and counts are made out of
+        date once it is committed (a rebuild sends no signal)."""
+        from ..caching import data_changed  # the page cache reads the models
+
         self.clear()
         rows = computed_rows(PlanItem.objects.using(self.db).all())
         self.store([(pk, *figures) for pk, figures in rows.items()])
+        data_changed(using=self.db)
         return len(rows)
 
     def differences(self):

@@ -634,9 +634,11 @@ _summaries = OrderedDict()
 _summaries_lock = threading.Lock()
 
 
-def kept_values(items, shape, build):
+def kept_values(items, shape, build, plan=None):
     """The rows, as dicts, of the values() queryset `build()` returns, which is built on the
-    PlanItem queryset `items`: by SQL compiled the first time and kept.
+    PlanItem queryset `items`: by SQL compiled the first time and kept; with `plan` (a plan's
+    key), the rows themselves kept too, until the plan's next public write or the next day
+    (caching.kept_rows()).
 
     A summary (a page's counts of every item, the items behind schedule) is a handful of rows
     from a query that took Django longer to build and compile than the database to run (at
@@ -645,6 +647,8 @@ def kept_values(items, shape, build):
     all the rest that `build` reads (the plan's dates, an as-of day, a stale cutoff, the
     grouping). The rows
     are converted as Django converts them (dates and booleans on SQLite, say)."""
+    from ..caching import kept_rows  # the page cache's generations, which import the models
+
     using = items.db
     connection = connections[using]
     try:
@@ -654,6 +658,13 @@ def kept_values(items, shape, build):
         hash(key)
     except (EmptyResultSet, TypeError):  # nothing to read, or a key that cannot be kept
         return list(build())
+    if plan is None:
+        return _summary_rows(key, build, using)
+    return kept_rows(plan, repr(key), lambda: _summary_rows(key, build, using))
+
+
+def _summary_rows(key, build, using):
+    connection = connections[using]
     with _summaries_lock:
         found = _summaries.get(key)
         if found is not None:

@@ -226,9 +226,8 @@ def tallies(items, plan, as_of=None, by=None, keys=TALLY_KEYS):
         )
 
     found = []
-    for row in progress.kept_values(
-        items, ("tallies", *plan_shape(plan), as_of, cutoff, by, keys), grouped
-    ):
+    shape = ("tallies", *plan_shape(plan), as_of, cutoff, by, keys)
+    for row in progress.kept_values(items, shape, grouped, plan=plan.pk):
         tally = Tally(
             *(row[names[key]] if key in keys else None for key in TALLY_KEYS),
             row["n"],
@@ -286,7 +285,7 @@ def behind_rows(items, plan, as_of=None, limit=BEHIND_SHOWN):
     shape = ("behind", *plan_shape(plan), as_of, limit)
     return [
         FigureRow(*(row[name] for name in names))
-        for row in progress.kept_values(items, shape, first_rows)
+        for row in progress.kept_values(items, shape, first_rows, plan=plan.pk)
     ]
 
 
