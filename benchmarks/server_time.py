@@ -10,6 +10,11 @@ the figures are the time the application spends, without a network or a web serv
 it the cache is off and every request renders. Each page is requested until `--repeat`
 requests or `--seconds` have passed, whichever comes first (at least three). With
 `BENCHMARK_VIEWS=true` the bare view (a fixed short response) comes first, for comparison.
+
+`--after-write` raises the generations of the plan shown before each timed request, as a
+public write in it does: the summaries' counts, kept from one render to the next until a write
+(caching.kept_rows()), are then counted again by every request, as by the first render after
+a write.
 """
 
 import argparse
@@ -54,10 +59,11 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(client, url, repeat, seconds, cached):
+def measure(client, url, repeat, seconds, cached, before=lambda: None):
     warm_up = client.get(url, secure=True)  # templates, translations, connection, cache
     for _chunk in warm_up if warm_up.streaming else ():  # kept in the cache once read whole
         pass
+    before()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, secure=True)
         # A streamed export reads its rows as it is sent: count those queries too.
@@ -70,6 +76,7 @@ def measure(client, url, repeat, seconds, cached):
     timings = []
     started = time.perf_counter()
     while len(timings) < repeat and (len(timings) < 3 or time.perf_counter() - started < seconds):
+        before()
         begin = time.perf_counter()
         response = client.get(url, secure=True)
         sum(len(chunk) for chunk in response) if response.streaming else response.content
@@ -83,6 +90,15 @@ def measure(client, url, repeat, seconds, cached):
     }
 
 
+def after_a_write():
+    """What a public write in the plan the site opens on does to what is kept of it."""
+    from initiatives import caching
+    from initiatives.views import viewed_plan
+
+    plan, _plans = viewed_plan(None)
+    return lambda: caching.bump_generation(*caching.scopes_of(plan.pk))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label", default="", help="Names the run in the output.")
@@ -90,7 +106,13 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--cached", action="store_true", help="Serve from the page cache.")
     parser.add_argument("--only", help="Measure only the pages whose name contains this.")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="Raise the plan's generations before each request, as a public write does.",
+    )
     args = parser.parse_args()
+    before = (lambda: None) if not args.after_write else after_a_write()
 
     settings.PAGE_CACHE = args.cached
     client = Client(HTTP_HOST="127.0.0.1")
@@ -101,7 +123,7 @@ def main():
     for name, url in pages:
         if args.only and args.only not in name:
             continue
-        figures = measure(client, url, args.repeat, args.seconds, args.cached)
+        figures = measure(client, url, args.repeat, args.seconds, args.cached, before)
         print(
             f"| {name} `{url}` | {figures['median']:.1f} | {figures['p95']:.1f} "
             f"| {figures['queries']} | {figures['n']} |",

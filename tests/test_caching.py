@@ -902,7 +902,7 @@ class TestKeptCounts:
         plan = Plan.objects.get(slug="yrd-2024-2026")
         task = Task.objects.get(code="T-101")
         target = Target.objects.get(code="I-02.1")
-        if write == "figures rebuilt":  # out of step, as a bulk write that sends no signal left them
+        if write == "figures rebuilt":  # out of step, as a write that sends no signal left them
             ItemFigures.objects.filter(item=task).update(progress=1)
             caching.data_changed()
         before = self.summaries(plan)
