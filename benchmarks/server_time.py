@@ -31,9 +31,14 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
 
+import gc  # noqa: E402
+
 import django  # noqa: E402
 
 django.setup()
+# As gunicorn's pre_fork hook does (deploy/gunicorn.conf.py): what was loaded before the first
+# request is kept out of the garbage collector's full collections.
+gc.freeze()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -3,6 +3,7 @@
 Every value can be changed from the environment; docs/deployment.md says when to.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -30,6 +31,16 @@ max_requests_jitter = max_requests // 10
 
 # Trust X-Forwarded-* only from the proxy in front (a comma-separated list of addresses).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """Take what the preloaded app made (Django, the models, the settings) out of the garbage
+    collector's reach before each worker is forked: a worker's full collections then scan only
+    what its own requests made. At 100x a full collection fell in one render of a dozen and
+    added 60-80 ms to it; with the app frozen, 15-40 (docs/performance.md). Frozen objects are
+    never written by the collector either, so their memory stays shared between workers."""
+    gc.freeze()
+
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" for standard output
 errorlog = "-"

@@ -489,6 +489,22 @@ def test_gunicorn_refuses_several_workers_on_a_cache_of_their_own(environment, s
     assert (result.returncode == 0) == starts, result.stderr
 
 
+def test_gunicorn_freezes_the_preloaded_app_before_forking_each_worker():
+    # What the master loaded is then never scanned by a worker's full collections.
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import gc, runpy; hooks = runpy.run_path('deploy/gunicorn.conf.py'); "
+        "before = gc.get_freeze_count(); hooks['pre_fork'](None, None); "
+        "print(before, gc.get_freeze_count())"
+    )
+    env = {**os.environ, "WEB_CONCURRENCY": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True
+    )
+    before, after = map(int, result.stdout.split())
+    assert before == 0 and after > 1000, result.stderr
+
+
 def test_the_bare_benchmark_view_is_off_by_default(public, db):
     assert public.get("/_bench/bare/").status_code == 404
 
