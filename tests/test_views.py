@@ -568,6 +568,35 @@ def two_plans(site, make):
     return other
 
 
+@pytest.mark.parametrize("window", [1, 3, 6, 10_000])
+def test_the_latest_reports_are_the_plans_own_whatever_the_window(
+    two_plans, make, monkeypatch, window
+):
+    """latest_reports() looks through the latest `window` reports of every plan first: what it
+    gives must be the plan's latest, by date then key, found there or not, for a member too and
+    as of a past day; the other plan's reports are the newer here, interleaved with ours."""
+    from initiatives import views
+    from initiatives.models import Member, Plan
+
+    ours = Target.objects.get(item__plan__slug=CURRENT, code="I-02.1")
+    theirs = Target.objects.get(item__plan=two_plans, code="I-02.1")
+    anhui = Member.objects.get(slug="anhui")
+    for month in range(1, 7):
+        make.report(theirs, 700_000 + month, as_of=date(2026, month, 28))
+        make.report(ours, 500_000 + month, as_of=date(2026, month, 27), member=anhui)
+    make.report(theirs, 800_000, as_of=date(2026, 9, 30))
+    monkeypatch.setattr(views, "RECENT_REPORTS", window)
+    for plan in Plan.objects.all():
+        for as_of in (None, date(2026, 4, 1)):
+            for filters in ({}, {"member": anhui}):
+                expected = views.approved_reports(plan, as_of).filter(**filters)
+                expected = list(expected.order_by("-as_of", "-pk"))
+                for count in (1, 2, 8):
+                    found = views.latest_reports(plan, as_of, count, **filters)
+                    assert found == expected[:count], (plan, as_of, filters, count)
+                    assert {report.target.item.plan_id for report in found} <= {plan.pk}
+
+
 def hrefs(html):
     return re.findall(r'href="([^"#]*)', html)
 

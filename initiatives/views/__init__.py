@@ -145,6 +145,30 @@ def approved_reports(plan, as_of=None):
     return ProgressReport.objects.as_of(as_of).in_plan(plan).for_rows()
 
 
+# How many of the latest approved reports of every plan are looked through first for a plan's
+# latest few (latest_reports()).
+RECENT_REPORTS = 2000
+
+
+def latest_reports(plan, as_of, count, **filters):
+    """The `count` latest approved reports of `plan` (approved_reports(), with `filters`), the
+    latest first: picked among those dated since the RECENT_REPORTS-th latest of every plan
+    when there are that many of the plan's there, and among all of the plan's otherwise.
+
+    Asked for the plan's latest directly, SQLite reads every report of the plan and sorts them
+    to give a few (805 ms at 100x), where the index of the reports by date finds them at once;
+    the date bounds that walk, so a plan with few recent reports is not looked for through all
+    the others' (it is then read by its own items, as before). Two queries; three when the
+    plan has fewer than `count` of the reports since that date."""
+    reports = approved_reports(plan, as_of).filter(**filters).order_by("-as_of", "-pk")
+    latest = ProgressReport.objects.as_of(as_of).filter(**filters).order_by("-as_of", "-pk")
+    since = latest.values_list("as_of", flat=True)[RECENT_REPORTS - 1 : RECENT_REPORTS].first()
+    if since is None:  # fewer reports than that in every plan: few enough to read them all
+        return list(reports[:count])
+    found = list(reports.filter(as_of__gte=since)[:count])
+    return found if len(found) == count else list(reports[:count])
+
+
 class KnownCountPaginator(Paginator):
     """A paginator told the number of rows, which the page's summary has already counted."""
 
@@ -716,7 +740,7 @@ def dashboard(request, plan=None):
             "headlines": headlines,
             "monitored": monitored,
             "headline_tally": headline_tally(headlines),
-            "updates": approved_reports(plan, as_of).order_by("-as_of", "-pk")[:8],
+            "updates": latest_reports(plan, as_of, 8),
             "status_rows": crosstab(lists, "statuses"),
             "schedule_rows": crosstab(lists, "schedules"),
             "stale_since": progress.stale_cutoff(today),
@@ -826,7 +850,7 @@ def member_detail(request, slug, plan=None):
         f"member={member.slug}",
         as_of,
     )
-    reports = approved_reports(plan, as_of).filter(member=member).order_by("-as_of", "-pk")[:20]
+    reports = latest_reports(plan, as_of, 20, member=member)
     return render(
         request,
         "initiatives/member_detail.html",
