@@ -34,6 +34,11 @@ token, do not vary on cookies and are not private. The gzip of each body is stor
 sent to clients that accept it. The ETag comes from the generations and the address, so a
 repeat request with `If-None-Match` is answered 304 without rendering, even when the entry
 itself has been evicted.
+
+The same generations keep the summaries' counts (`kept_rows()`): what a page counts of every
+item of its plan is counted once per generation and day, by the first request that needs it,
+whether the page cache is on or not and whoever asks (staff included), and is shared by every
+address that shows it (another page of a table, the other language).
 """
 
 import contextlib
