@@ -37,7 +37,7 @@ def pre_fork(server, worker):
     """Take what the preloaded app made (Django, the models, the settings) out of the garbage
     collector's reach before each worker is forked: a worker's full collections then scan only
     what its own requests made. At 100x a full collection fell in one render of a dozen and
-    added 60-80 ms to it; with the app frozen, 15-40 (docs/performance.md). Frozen objects are
+    added 50-80 ms to it; with the app frozen, 10-40 (docs/performance.md). Frozen objects are
     never written by the collector either, so their memory stays shared between workers."""
     gc.freeze()
 
